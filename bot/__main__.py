@@ -1,0 +1,135 @@
+"""Command line: python -m bot run | console | import | import-sharers | import-creators |
+digest | backup | migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from bot.services import Services
+
+log = logging.getLogger("bot")
+
+
+async def _run(settings: Settings) -> None:
+    from bot import app as application
+
+    token = settings.token()
+    services = await Services.create(settings)
+    app = application.build_application(settings, services, token=token)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    webhook = settings.webhook_url
+    await application.start(app, polling=not webhook)
+    if webhook:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        await app.updater.start_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path="telegram",
+            webhook_url=webhook.rstrip("/") + "/telegram",
+            secret_token=secret,
+        )
+    log.info("crewbot is running (%s)", "webhook" if webhook else "long polling")
+    await stop.wait()
+    await application.stop(app)
+    await services.close()
+
+
+async def _with_services(settings: Settings, action) -> int:  # type: ignore[no-untyped-def]
+    services = await Services.create(settings)
+    try:
+        return await action(services)
+    finally:
+        await services.close()
+
+
+async def _import(services: Services, kind: str, path: Path) -> int:
+    if kind == "creators":
+        from handlers.creators_import import import_creators_file as run
+    elif kind == "sharers":
+        from handlers.imports import import_roster_file as run
+    else:
+        from handlers.imports import import_orders_file as run
+    report = await run(services, path.read_bytes(), path.name, actor_id=None)
+    print(report)
+    return 0
+
+
+async def _digest(services: Services) -> int:
+    from handlers.reports import digest_text
+
+    print(await digest_text(services))
+    return 0
+
+
+async def _backup(services: Services, target: Path) -> int:
+    await services.db.backup(target)
+    print(f"backup written to {target}")
+    return 0
+
+
+async def _migrate(services: Services) -> int:
+    print(f"database at version {await services.db.user_version()}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="crewbot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="long polling (webhook when WEBHOOK_URL is set)")
+    console = sub.add_parser("console", help="offline chat in the terminal")
+    console.add_argument("--demo", action="store_true", help="load realistic sample data")
+    console.add_argument("--script", type=Path, help="replay a transcript and print it")
+    for name, what in (
+        ("import", "orders"),
+        ("import-sharers", "sharers"),
+        ("import-creators", "creators"),
+    ):
+        cmd = sub.add_parser(name, help=f"import {what} from a CSV or XLSX file")
+        cmd.add_argument("file", type=Path)
+        cmd.set_defaults(kind=what)
+    digest = sub.add_parser("digest", help="the daily digest")
+    digest.add_argument("--print", action="store_true", dest="print_only")
+    backup = sub.add_parser("backup", help="a consistent snapshot of the database")
+    backup.add_argument("path", type=Path)
+    sub.add_parser("migrate", help="apply database migrations")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    setup_logging(logging.WARNING if args.command == "console" else logging.INFO)
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            asyncio.run(_run(settings))
+            return 0
+        if args.command == "console":
+            from bot.console import main as console_main
+
+            return asyncio.run(console_main(settings, demo=args.demo, script=args.script))
+        if args.command in ("import", "import-sharers", "import-creators"):
+            if not args.file.is_file():
+                raise ConfigError(f"{args.file}: no such file")
+            return asyncio.run(_with_services(settings, lambda s: _import(s, args.kind, args.file)))
+        if args.command == "digest":
+            return asyncio.run(_with_services(settings, _digest))
+        if args.command == "backup":
+            return asyncio.run(_with_services(settings, lambda s: _backup(s, args.path)))
+        return asyncio.run(_with_services(settings, _migrate))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

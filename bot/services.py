@@ -1,0 +1,69 @@
+"""Services: built once at start and handed to every handler through the context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import I18n, Translator, resolve_locale
+from storage.audit import AuditLog
+from storage.chats import Chats
+from storage.db import Database
+from storage.outbox import Outbox
+from storage.users import Users
+
+R = TypeVar("R")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    i18n: I18n
+    users: Users
+    chats: Chats
+    outbox: Outbox
+    audit: AuditLog
+    _repos: dict[type, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    async def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
+        db = await Database.open(settings.database_path)
+        await db.migrate()
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock or Clock(),
+            i18n=I18n(default=settings.default_language),
+            users=Users(db),
+            chats=Chats(db),
+            outbox=Outbox(db),
+            audit=AuditLog(db),
+        )
+
+    def repo(self, kind: type[R]) -> R:
+        """A feature's repository over the shared database, made once: `services.repo(Samples)`.
+
+        Features add repositories without touching this file; each takes the Database as
+        its only argument.
+        """
+        found = self._repos.get(kind)
+        if found is None:
+            found = self._repos[kind] = kind(self.db)  # type: ignore[call-arg]
+        return found  # type: ignore[no-any-return]
+
+    async def translator_for_chat(self, chat_id: int) -> Translator:
+        """The language to use for a message the bot sends on its own (a reminder, a DM)."""
+        if chat_id > 0:
+            user = await self.users.get(chat_id)
+            if user is not None:
+                code = user.lang or resolve_locale(user.language_code, self.i18n.default)
+                return self.i18n.get(code)
+        chat = await self.chats.get(chat_id)
+        return self.i18n.get(chat.lang if chat else None)
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,169 @@
+"""Chats the bot is in: what each is for (/setup), its language, its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage import audit
+from storage.db import Database, to_ts
+
+PURPOSES = ("bd", "ads", "sharers", "managers")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRow:
+    chat_id: int
+    type: str
+    title: str
+    purpose: str | None
+    lang: str | None
+
+
+def _row(row: aiosqlite.Row) -> ChatRow:
+    return ChatRow(row["chat_id"], row["type"], row["title"], row["purpose"], row["lang"])
+
+
+class Chats:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._seen: dict[int, tuple[str, str]] = {}
+
+    async def seen(self, chat_id: int, chat_type: str, title: str, *, now: datetime) -> None:
+        if self._seen.get(chat_id) == (chat_type, title):
+            return
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO chats (chat_id, type, title, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET type = excluded.type,"
+                " title = excluded.title, updated_at = excluded.updated_at",
+                (chat_id, chat_type, title, to_ts(now), to_ts(now)),
+            )
+        self._seen[chat_id] = (chat_type, title)
+
+    async def get(self, chat_id: int) -> ChatRow | None:
+        row = await self.db.fetchone("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
+        return None if row is None else _row(row)
+
+    async def by_purpose(self, purpose: str) -> ChatRow | None:
+        row = await self.db.fetchone("SELECT * FROM chats WHERE purpose = ?", (purpose,))
+        return None if row is None else _row(row)
+
+    async def set_purpose(
+        self, chat_id: int, purpose: str, *, actor_id: int, now: datetime
+    ) -> ChatRow | None:
+        """Register what the chat is for; returns the chat that had this purpose before."""
+        async with self.db.transaction() as conn:
+            previous = await self.by_purpose(purpose)
+            await conn.execute(
+                "UPDATE chats SET purpose = NULL, updated_at = ? WHERE purpose = ?",
+                (to_ts(now), purpose),
+            )
+            await conn.execute(
+                "UPDATE chats SET purpose = ?, updated_at = ? WHERE chat_id = ?",
+                (purpose, to_ts(now), chat_id),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="setup",
+                entity="chat",
+                entity_id=chat_id,
+                before=previous.chat_id if previous else None,
+                after=purpose,
+            )
+        return previous
+
+    async def set_lang(self, chat_id: int, lang: str, *, actor_id: int, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            before = await self.get(chat_id)
+            await conn.execute(
+                "UPDATE chats SET lang = ?, updated_at = ? WHERE chat_id = ?",
+                (lang, to_ts(now), chat_id),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="set_lang",
+                entity="chat",
+                entity_id=chat_id,
+                before=before.lang if before else None,
+                after=lang,
+            )
+
+    async def setting(self, chat_id: int, key: str, default: str | None = None) -> str | None:
+        value = await self.db.fetchval(
+            "SELECT value FROM chat_settings WHERE chat_id = ? AND key = ?", (chat_id, key)
+        )
+        return default if value is None else value
+
+    async def set_setting(
+        self, chat_id: int, key: str, value: str, *, actor_id: int, now: datetime
+    ) -> None:
+        async with self.db.transaction() as conn:
+            before = await self.setting(chat_id, key)
+            await conn.execute(
+                "INSERT INTO chat_settings (chat_id, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT(chat_id, key) DO UPDATE SET value = excluded.value",
+                (chat_id, key, value),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="chat_setting",
+                entity="chat",
+                entity_id=chat_id,
+                before={key: before},
+                after={key: value},
+            )
+
+    async def migrate(self, old_id: int, new_id: int, *, now: datetime) -> list[str]:
+        """Follow a group that became a supergroup: its id changes in every table.
+
+        Any column named chat_id or ending in _chat_id is updated, so features that add
+        tables follow automatically. Returns the columns touched, for the log.
+        """
+        touched = []
+        async with self.db.transaction() as conn:
+            if await self.get(new_id) is not None:
+                # The supergroup already spoke to us: keep the old chat's registration.
+                await conn.execute("DELETE FROM chats WHERE chat_id = ?", (new_id,))
+            for table, column in await _chat_id_columns(conn):
+                cursor = await conn.execute(
+                    f'UPDATE OR REPLACE "{table}" SET "{column}" = ? WHERE "{column}" = ?',
+                    (new_id, old_id),
+                )
+                if cursor.rowcount:
+                    touched.append(f"{table}.{column}")
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=None,
+                action="migrate",
+                entity="chat",
+                entity_id=new_id,
+                before=old_id,
+                after=new_id,
+            )
+        self._seen.pop(old_id, None)
+        self._seen.pop(new_id, None)
+        return touched
+
+
+async def _chat_id_columns(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
+    columns = []
+    async with conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ) as cursor:
+        tables = [row[0] for row in await cursor.fetchall()]
+    for table in tables:
+        async with conn.execute(f'PRAGMA table_info("{table}")') as cursor:
+            for info in await cursor.fetchall():
+                if info[1] == "chat_id" or info[1].endswith("_chat_id"):
+                    columns.append((table, info[1]))
+    return columns

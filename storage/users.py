@@ -1,0 +1,160 @@
+"""People the bot has seen, their chosen language and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage import audit
+from storage.db import Database, to_ts
+
+ROLES = ("manager", "bd", "ads", "leader")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    first_name: str
+    username: str | None
+    language_code: str | None
+    lang: str | None
+    started: bool
+    unreachable: bool
+
+
+class Users:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        # Every update upserts its sender; skip the write when nothing changed.
+        self._seen: dict[int, tuple[str, str | None, str | None, bool]] = {}
+
+    async def seen(
+        self,
+        user_id: int,
+        first_name: str,
+        username: str | None,
+        language_code: str | None,
+        *,
+        private: bool,
+        now: datetime,
+    ) -> None:
+        key = (first_name, username, language_code, private)
+        if self._seen.get(user_id) == key:
+            return
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, first_name, username, language_code, started,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name,"
+                " username = excluded.username, language_code = excluded.language_code,"
+                " started = MAX(started, excluded.started),"
+                " unreachable = CASE WHEN excluded.started THEN 0 ELSE unreachable END,"
+                " updated_at = excluded.updated_at",
+                (
+                    user_id,
+                    first_name,
+                    username,
+                    language_code,
+                    int(private),
+                    to_ts(now),
+                    to_ts(now),
+                ),
+            )
+        self._seen[user_id] = key
+
+    async def get(self, user_id: int) -> UserRow | None:
+        row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        if row is None:
+            return None
+        return UserRow(
+            id=row["id"],
+            first_name=row["first_name"],
+            username=row["username"],
+            language_code=row["language_code"],
+            lang=row["lang"],
+            started=bool(row["started"]),
+            unreachable=bool(row["unreachable"]),
+        )
+
+    async def find_by_username(self, username: str) -> UserRow | None:
+        row = await self.db.fetchone(
+            "SELECT id FROM users WHERE username = ? COLLATE NOCASE", (username.lstrip("@"),)
+        )
+        return None if row is None else await self.get(row["id"])
+
+    async def set_lang(self, user_id: int, lang: str, *, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            before = await self.get(user_id)
+            await conn.execute(
+                "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?",
+                (lang, to_ts(now), user_id),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=user_id,
+                action="set_lang",
+                entity="user",
+                entity_id=user_id,
+                before=before.lang if before else None,
+                after=lang,
+            )
+
+    async def mark_unreachable(self, user_id: int, *, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET unreachable = 1, updated_at = ? WHERE id = ?",
+                (to_ts(now), user_id),
+            )
+        self._seen.pop(user_id, None)
+
+    async def roles(self, user_id: int) -> frozenset[str]:
+        rows = await self.db.fetchall("SELECT role FROM roles WHERE user_id = ?", (user_id,))
+        return frozenset(row["role"] for row in rows)
+
+    async def with_role(self, role: str) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM roles WHERE role = ? ORDER BY user_id", (role,)
+        )
+        return [row["user_id"] for row in rows]
+
+    async def grant(self, user_id: int, role: str, *, actor_id: int, now: datetime) -> bool:
+        """Give a role; False when the person already had it (nothing changes, nothing audited)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (user_id, role, actor_id, to_ts(now)),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="grant",
+                entity="role",
+                entity_id=user_id,
+                before=None,
+                after=role,
+            )
+        return True
+
+    async def revoke(self, user_id: int, role: str, *, actor_id: int, now: datetime) -> bool:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM roles WHERE user_id = ? AND role = ?", (user_id, role)
+            )
+            if cursor.rowcount == 0:
+                return False
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="revoke",
+                entity="role",
+                entity_id=user_id,
+                before=role,
+                after=None,
+            )
+        return True

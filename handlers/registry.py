@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.i18n import N_
-from handlers.common import BadUsage, Refuse, is_private, reply
+from handlers.common import BadUsage, Refuse, esc, is_private, reply
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _gate(spec: Command, callback: Callback) -> Callback:
                 raise Refuse("/{name} is for: {roles}.", name=spec.name, roles=needed)
             await callback(update, ctx)
         except BadUsage as refusal:
-            usage = ctx.t("Usage: {usage}").format(usage=spec.usage)
+            usage = ctx.t("Usage: {usage}").format(usage=esc(spec.usage))
             await reply(update, ctx, f"{refusal.render(ctx)}\n{usage}")
         except Refuse as refusal:
             await reply(update, ctx, refusal.render(ctx))

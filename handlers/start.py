@@ -46,7 +46,7 @@ async def help_command(update: Update, ctx: BotContext) -> None:
     lines = [ctx.t("What you can do here:")]
     for spec in commands(ctx.application):
         if spec.allowed(ctx.roles, private):
-            lines.append(f"{spec.usage} — {ctx.t(spec.description)}")
+            lines.append(f"{esc(spec.usage)} — {ctx.t(spec.description)}")
     await reply(update, ctx, "\n".join(lines))
 
 

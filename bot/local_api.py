@@ -1,0 +1,1066 @@
+"""An in-process Telegram Bot API stand-in, for the e2e tests and the offline console.
+
+Like python-telegram-bot's own tests, we replace the HTTP layer rather than the Bot's methods:
+the real `Application` talks HTTP to this aiohttp server (`Bot(token, base_url=api.base_url)`),
+so request encoding, response parsing and error mapping are all exercised for real.
+
+Two faces:
+- the Bot API side (`/bot{token}/{method}`, `/file/bot{token}/{path}`) that the bot calls;
+- the people side (plain methods): `user`, `group`, `send_message`, `send_document`, `press`,
+  ... enqueue updates, and `sent`, `last`, `wait_for`, `settle` let a test or the console see
+  what the bot did once it has finished reacting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import logging
+import mimetypes
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from aiohttp import web
+
+from bot.local_api_models import (
+    MAX_CAPTION,
+    MAX_TEXT,
+    ApiCall,
+    ApiError,
+    Chat,
+    Fault,
+    Files,
+    JSONDict,
+    SentMessage,
+    StoredFile,
+    User,
+    bad_request,
+    button_texts_of,
+    checked_text,
+    command_entities,
+    decode_value,
+    forbidden,
+    member_dict,
+    parse_buttons,
+    required,
+    scope_key,
+)
+
+__all__ = ["ApiCall", "ApiError", "Chat", "LocalBotAPI", "SentMessage", "User"]
+
+log = logging.getLogger(__name__)
+
+BOT_ID = 10**9 + 1
+Handler = Callable[[JSONDict, Files], Awaitable[Any]]
+ChatRef = Chat | User | int
+MessageRef = SentMessage | JSONDict | int
+# Telegram leaves these out unless a bot asks for them by name in allowed_updates.
+_OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
+)
+
+
+class LocalBotAPI:
+    """A Bot API server on loopback plus the hooks to play the people talking to the bot."""
+
+    def __init__(
+        self,
+        bot_username: str = "crewbot_bot",
+        *,
+        bot_id: int = BOT_ID,
+        bot_name: str = "crewbot",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bot_username = bot_username
+        self.bot_id = bot_id
+        self._bot_user: JSONDict = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+        }
+        self._clock = clock
+        self.users: dict[int, User] = {}
+        self.chats: dict[int, Chat] = {}
+        self.sent: list[SentMessage] = []
+        self.commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self.menu_buttons: dict[int | None, JSONDict] = {}
+        self.answers: dict[str, JSONDict] = {}  # callback query id -> answerCallbackQuery params
+        self.webhook_url = ""
+        self._messages: dict[tuple[int, int], JSONDict] = {}
+        self._by_id: dict[tuple[int, int], SentMessage] = {}
+        self._next_message_id: dict[int, int] = {}
+        self._files: dict[str, StoredFile] = {}
+        self._calls: list[ApiCall] = []
+        self._faults: dict[str, list[Fault]] = {}
+        self._callback_queries: set[str] = set()
+        # Updates: unconfirmed ones stay queued until a later getUpdates offset passes them.
+        self._updates: list[JSONDict] = []
+        self._next_update_id = 1
+        self._delivered_upto = 0
+        self._allowed: frozenset[str] | None = None
+        self._poll_generation = 0
+        # One-shot events, replaced after each `set()`, so every waiter sees every change.
+        self._update_event = asyncio.Event()
+        self._change_event = asyncio.Event()
+        self._seq = 0
+        self._inflight = 0
+        self._last_activity = 0.0
+        self._closing = False
+        self._counter = 0
+        self._listeners: list[Callable[[SentMessage], None]] = []
+        self._runner: web.AppRunner | None = None
+        self._host = "127.0.0.1"
+        self.port = 0
+        self._methods: dict[str, Handler] = {
+            name.lower(): handler for name, handler in self._method_table().items()
+        }
+
+    # ---------------------------------------------------------------- lifecycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        app = web.Application(client_max_size=64 * 2**20)  # Bot API uploads go up to 50 MB
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        # handler_cancellation: a long poll must end when the client hangs up (PTB cancels its
+        # request on stop); a short shutdown_timeout keeps stop() quick whatever is in flight.
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+        )
+        await self._runner.setup()
+        await web.TCPSite(self._runner, host, port).start()
+        self._host = host
+        self.port = self._runner.addresses[0][1]
+        self._closing = False
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._wake_pollers()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> LocalBotAPI:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._host}:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://{self._host}:{self.port}/file/bot"
+
+    # ---------------------------------------------------------------- people and chats
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        username: str | None = None,
+        language_code: str | None = "zh-hans",
+        last_name: str | None = None,
+        started: bool = False,
+    ) -> User:
+        person = User(user_id, first_name, username, language_code, last_name, started)
+        if user_id in self.users:  # keep blocked/started state of a re-declared person
+            old = self.users[user_id]
+            person.started, person.blocked = old.started or started, old.blocked
+        self.users[user_id] = person
+        if user_id in self.chats:
+            self.chats[user_id].user = person
+        return person
+
+    def group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        admins: Iterable[int] = (),
+        members: Iterable[int] = (),
+        creator: int | None = None,
+        type: str = "supergroup",
+        bot_is_admin: bool = True,
+    ) -> Chat:
+        if type not in ("group", "supergroup", "channel"):
+            raise ValueError(f"not a group type: {type!r}")
+        chat = Chat(chat_id, type, title, creator=creator, bot_is_admin=bot_is_admin)
+        chat.admins, chat.members = set(admins), set(members)
+        self.chats[chat_id] = chat
+        return chat
+
+    def set_admin(self, chat_id: int, user_id: int, is_admin: bool = True) -> None:
+        chat = self.chats[chat_id]
+        if is_admin:
+            chat.admins.add(user_id)
+        else:
+            chat.admins.discard(user_id)
+        chat.members.add(user_id)
+
+    def block(self, user_id: int, blocked: bool = True) -> None:
+        self.users[user_id].blocked = blocked
+
+    def chat(self, ref: ChatRef) -> Chat:
+        """The Chat for a Chat, a User (their private chat) or an id."""
+        if isinstance(ref, Chat):
+            return ref
+        chat_id = ref.id if isinstance(ref, User) else ref
+        if chat_id not in self.chats and chat_id in self.users:
+            self.chats[chat_id] = Chat(chat_id, "private", user=self.users[chat_id])
+        if chat_id not in self.chats:
+            raise LookupError(f"unknown chat {chat_id}: declare it with api.group() or api.user()")
+        return self.chats[chat_id]
+
+    # ---------------------------------------------------------------- incoming updates
+
+    def send_message(
+        self, user: User | int, chat: ChatRef, text: str, *, reply_to: MessageRef | None = None
+    ) -> JSONDict:
+        """A person writes `text` in `chat`; returns the message (usable as `reply_to`)."""
+        msg = self._incoming(user, chat, reply_to)
+        msg["text"] = text
+        if entities := command_entities(text):
+            msg["entities"] = entities
+        self._enqueue("message", msg)
+        return msg
+
+    def send_document(
+        self,
+        user: User | int,
+        chat: ChatRef,
+        data: bytes,
+        filename: str,
+        *,
+        caption: str | None = None,
+        mime_type: str | None = None,
+    ) -> JSONDict:
+        msg = self._incoming(user, chat, None)
+        mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        msg["document"] = self._store_file(data, filename, mime, "documents").document_dict()
+        if caption:
+            msg["caption"] = caption
+            if entities := command_entities(caption):
+                msg["caption_entities"] = entities
+        self._enqueue("message", msg)
+        return msg
+
+    def press(self, user: User | int, target: MessageRef | ChatRef, button_text: str) -> JSONDict:
+        """Press an inline button on a bot message (or the latest one in a chat that has it).
+
+        Returns the update. A reply-keyboard button is "pressed" by sending its text.
+        """
+        person = self._person(user)
+        msg = self._find_button_message(target, button_text)
+        for row in msg.get("reply_markup", {}).get("inline_keyboard", []):
+            for button in row:
+                if button["text"] != button_text:
+                    continue
+                if "callback_data" not in button:
+                    raise ValueError(f"button {button_text!r} is not a callback button: {button}")
+                query_id = str(self._next_counter())
+                self._callback_queries.add(query_id)
+                query = {
+                    "id": query_id,
+                    "from": person.to_dict(),
+                    "message": copy.deepcopy(msg),
+                    "chat_instance": str(msg["chat"]["id"]),
+                    "data": button["callback_data"],
+                }
+                return self._enqueue("callback_query", query)
+        # Only a reply keyboard can be left: pressing it sends the text as a message.
+        self.send_message(person, msg["chat"]["id"], button_text)
+        return self._updates[-1]
+
+    def answer_for(self, update: JSONDict) -> JSONDict | None:
+        """What the bot answered (answerCallbackQuery params) to a `press()` update."""
+        return self.answers.get(update["callback_query"]["id"])
+
+    def add_member(
+        self, chat: ChatRef, user: User | int, *, by: User | int | None = None
+    ) -> JSONDict:
+        person = self._person(user)
+        msg = self._incoming(by if by is not None else person, chat, None)
+        msg["new_chat_members"] = [person.to_dict()]
+        self.chat(chat).members.add(person.id)
+        self._enqueue("message", msg)
+        return msg
+
+    def remove_member(self, chat: ChatRef, user: User | int) -> JSONDict:
+        person = self._person(user)
+        msg = self._incoming(person, chat, None)
+        msg["left_chat_member"] = person.to_dict()
+        target = self.chat(chat)
+        target.members.discard(person.id)
+        target.admins.discard(person.id)
+        self._enqueue("message", msg)
+        return msg
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> tuple[JSONDict, JSONDict]:
+        """Upgrade a group to a supergroup; returns (migrate_to msg, migrate_from msg)."""
+        old = self.chat(old_chat_id)
+        if old.type != "group":
+            raise ValueError(f"only a basic group can migrate, {old_chat_id} is {old.type}")
+        new = Chat(new_chat_id, "supergroup", old.title, creator=old.creator)
+        new.admins, new.members, new.bot_is_admin = set(old.admins), set(old.members), True
+        self.chats[new_chat_id] = new
+        actor = old.creator or next(iter(sorted(old.admins)), None)
+        sender = {"from": self._person(actor).to_dict()} if actor in self.users else {}
+        to_msg = self._message_stub(old) | sender | {"migrate_to_chat_id": new_chat_id}
+        old.migrated_to = new_chat_id
+        from_msg = self._message_stub(new) | sender | {"migrate_from_chat_id": old_chat_id}
+        self._enqueue("message", to_msg)
+        self._enqueue("message", from_msg)
+        return to_msg, from_msg
+
+    # ---------------------------------------------------------------- what the bot did
+
+    def sent_to(self, chat: ChatRef) -> list[SentMessage]:
+        chat_id = chat if isinstance(chat, int) else chat.id
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    def last(self, chat: ChatRef) -> SentMessage | None:
+        messages = self.sent_to(chat)
+        return messages[-1] if messages else None
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        if method is None:
+            return list(self._calls)
+        return [c for c in self._calls if c.method.lower() == method.lower()]
+
+    def commands_for(
+        self, scope_type: str = "default", language_code: str = "", **scope: Any
+    ) -> list[JSONDict] | None:
+        """What setMyCommands stored for a scope, e.g. commands_for("chat", chat_id=-100)."""
+        return self.commands.get((scope_key({"type": scope_type, **scope}), language_code))
+
+    def file(self, file_id: str) -> StoredFile:
+        return self._files[file_id]
+
+    def subscribe(self, listener: Callable[[SentMessage], None]) -> Callable[[], None]:
+        """Call `listener` on every send, edit or delete (e.g. the console printing live);
+        returns the function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def mark(self) -> int:
+        """A point in the record; `wait_for(..., since=mark)` only looks at later changes."""
+        return self._seq
+
+    def reset_record(self) -> None:
+        self.sent.clear()
+        self._calls.clear()
+        self.answers.clear()
+
+    async def wait_for(
+        self,
+        predicate: Callable[[SentMessage], bool] | str,
+        *,
+        since: int | None = None,
+        timeout: float = 5.0,
+    ) -> SentMessage:
+        """The first sent (or edited, after `since`) message matching; a str matches text."""
+        match = predicate if callable(predicate) else (lambda m: predicate in m.text)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            for message in self.sent:
+                fresh = since is None or message.seq > since
+                if fresh and not message.deleted and match(message):
+                    return message
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                recent = [(m.chat_id, m.text[:60]) for m in self.sent[-5:]]
+                raise TimeoutError(f"no matching message after {timeout}s; last sent: {recent}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._change_event.wait(), remaining)
+
+    async def settle(
+        self,
+        quiet: float = 0.05,
+        timeout: float = 10.0,
+        *,
+        idle: Callable[[], bool] | None = None,
+    ) -> None:
+        """Return once the bot has fetched every queued update and gone quiet.
+
+        Quiet means no Bot API call other than getUpdates in flight or started/finished for
+        `quiet` seconds (a delivered batch of updates counts as activity too, so the handlers
+        get their chance to start). `idle` is an extra condition, e.g. an outbox being empty.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            now = loop.time()
+            fetched = all(u["update_id"] <= self._delivered_upto for u in self._updates)
+            quiet_enough = self._inflight == 0 and now - self._last_activity >= quiet
+            if fetched and quiet_enough and (idle is None or idle()):
+                return
+            if now >= deadline:
+                waiting = sum(u["update_id"] > self._delivered_upto for u in self._updates)
+                raise TimeoutError(
+                    f"bot not settled after {timeout}s: {waiting} update(s) never fetched "
+                    f"(is it polling?), {self._inflight} call(s) in flight"
+                )
+            await asyncio.sleep(max(quiet / 5, 0.005))
+
+    # ---------------------------------------------------------------- fault injection
+
+    def fail(
+        self,
+        method: str,
+        status: int = 500,
+        description: str = "Internal Server Error",
+        times: int | None = None,
+        *,
+        parameters: JSONDict | None = None,
+    ) -> None:
+        """Make `method` ("*" = any but getUpdates) fail for the next `times` calls (None: all)."""
+        fault = Fault(status, description, parameters, times)
+        self._faults.setdefault(method.lower(), []).append(fault)
+
+    def retry_after(self, method: str, seconds: int, times: int = 1) -> None:
+        self.fail(
+            method,
+            429,
+            f"Too Many Requests: retry after {seconds}",
+            times,
+            parameters={"retry_after": seconds},
+        )
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    # ---------------------------------------------------------------- HTTP
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        name = method.lower()
+        polling = name == "getupdates"
+        call = ApiCall(method, {}, {}, at=self._clock())
+        self._calls.append(call)
+        if not polling:
+            self._inflight += 1
+            self._touch()
+        try:
+            call.params, call.files = await _read_params(request)
+            self._inject_fault(name, polling)
+            handler = self._methods.get(name)
+            if handler is None:
+                log.warning("local Bot API: unknown method %s", method)
+                raise ApiError(404, "Not Found")
+            result = await handler(call.params, call.files)
+        except ApiError as err:
+            call.error = err.description
+            return web.json_response(err.payload(), status=err.code)
+        except Exception as exc:  # a bug in the stand-in must not look like a Telegram answer
+            log.exception("local Bot API: %s failed", method)
+            call.error = f"Internal Server Error: {exc!r}"
+            return web.json_response(ApiError(500, call.error).payload(), status=500)
+        finally:
+            if not polling:
+                self._inflight -= 1
+                self._touch()
+        return web.json_response({"ok": True, "result": result}, dumps=_dumps)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        for stored in self._files.values():
+            if stored.file_path == path:
+                return web.Response(body=stored.data, content_type="application/octet-stream")
+        return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+
+    def _inject_fault(self, name: str, polling: bool) -> None:
+        queues = [self._faults.get(name, [])]
+        if not polling:
+            queues.append(self._faults.get("*", []))
+        for queue in queues:
+            if queue:
+                fault = queue[0]
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        queue.pop(0)
+                raise ApiError(fault.status, fault.description, fault.parameters)
+
+    # ---------------------------------------------------------------- Bot API methods
+
+    def _method_table(self) -> dict[str, Handler]:
+        return {
+            "getMe": self._get_me,
+            "logOut": self._ok,
+            "close": self._ok,
+            "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "deleteMessage": self._delete_message,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
+            "sendChatAction": self._send_chat_action,
+            "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "setChatMenuButton": self._set_chat_menu_button,
+            "getChatMenuButton": self._get_chat_menu_button,
+            "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
+            "getChatAdministrators": self._get_chat_administrators,
+            "getChatMemberCount": self._get_chat_member_count,
+            "getFile": self._get_file,
+            "leaveChat": self._leave_chat,
+            # Accepted and recorded (see calls()); nothing observable to simulate.
+            "setMyDescription": self._ok,
+            "setMyShortDescription": self._ok,
+            "setMyName": self._ok,
+            "pinChatMessage": self._ok,
+            "unpinChatMessage": self._ok,
+        }
+
+    async def _ok(self, params: JSONDict, files: Files) -> bool:
+        return True
+
+    async def _get_me(self, params: JSONDict, files: Files) -> JSONDict:
+        return self._bot_user | {
+            "can_join_groups": True,
+            "can_read_all_group_messages": True,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def _get_updates(self, params: JSONDict, files: Files) -> Any:
+        if self.webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        limit = min(max(int(params.get("limit", 100)), 1), 100)
+        timeout = max(float(params.get("timeout", 0)), 0.0)
+        if "allowed_updates" in params:
+            self._allowed = frozenset(params["allowed_updates"]) or None
+        # Like Telegram, a new long poll terminates the previous one with 409 Conflict.
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._wake_pollers()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            self._confirm(params.get("offset"))
+            batch = [u for u in self._updates if self._is_allowed(u)][:limit]
+            remaining = deadline - loop.time()
+            if batch or self._closing or remaining <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._update_event.wait(), remaining)
+            if generation != self._poll_generation:
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
+        if batch:
+            self._delivered_upto = max(self._delivered_upto, batch[-1]["update_id"])
+            self._touch()
+        return batch
+
+    async def _set_webhook(self, params: JSONDict, files: Files) -> bool:
+        self.webhook_url = required(params, "url")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def _delete_webhook(self, params: JSONDict, files: Files) -> bool:
+        self.webhook_url = ""
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def _get_webhook_info(self, params: JSONDict, files: Files) -> JSONDict:
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    async def _send_message(self, params: JSONDict, files: Files) -> Any:
+        chat = self._sending_chat(params)
+        plain, entities = checked_text(params, "text", MAX_TEXT)
+        msg = self._outgoing(chat, params)
+        msg["text"] = plain
+        if entities:
+            msg["entities"] = entities
+        if "link_preview_options" in params:
+            msg["link_preview_options"] = params["link_preview_options"]
+        self._record(msg, "sendMessage", params, text=plain, raw=params["text"])
+        return msg
+
+    async def _send_document(self, params: JSONDict, files: Files) -> Any:
+        return self._send_media("sendDocument", "document", params, files)
+
+    async def _send_photo(self, params: JSONDict, files: Files) -> Any:
+        return self._send_media("sendPhoto", "photo", params, files)
+
+    def _send_media(self, method: str, kind: str, params: JSONDict, files: Files) -> JSONDict:
+        chat = self._sending_chat(params)
+        stored = self._media_input(kind, params, files)
+        caption, entities = "", []
+        if params.get("caption"):
+            caption, entities = checked_text(params, "caption", MAX_CAPTION)
+        msg = self._outgoing(chat, params)
+        if kind == "photo":
+            msg["photo"] = stored.photo_sizes()
+        else:
+            msg["document"] = stored.document_dict()
+        if caption:
+            msg["caption"] = caption
+            if entities:
+                msg["caption_entities"] = entities
+        sent = self._record(msg, method, params, text=caption, raw=params.get("caption", ""))
+        sent.caption = caption or None
+        if kind == "photo":
+            sent.photo = stored.data
+        else:
+            sent.document = (stored.filename or "", stored.data)
+        return msg
+
+    async def _edit_message_text(self, params: JSONDict, files: Files) -> Any:
+        msg, sent = self._editable(params)
+        plain, entities = checked_text(params, "text", MAX_TEXT)
+        self._apply_edit(msg, sent, params, "text", plain, entities)
+        return msg
+
+    async def _edit_message_caption(self, params: JSONDict, files: Files) -> Any:
+        msg, sent = self._editable(params)
+        caption, entities = "", []
+        if params.get("caption"):
+            caption, entities = checked_text(params, "caption", MAX_CAPTION)
+        self._apply_edit(msg, sent, params, "caption", caption, entities)
+        sent.caption = caption or None
+        return msg
+
+    async def _edit_message_reply_markup(self, params: JSONDict, files: Files) -> Any:
+        msg, sent = self._editable(params)
+        field = "text" if "text" in msg else "caption"
+        entities = msg.get("entities" if field == "text" else "caption_entities", [])
+        self._apply_edit(msg, sent, params, field, msg.get(field, ""), entities, keep_text=True)
+        return msg
+
+    async def _delete_message(self, params: JSONDict, files: Files) -> bool:
+        key = (required(params, "chat_id"), required(params, "message_id"))
+        if self._messages.pop(key, None) is None:
+            raise bad_request("message to delete not found")
+        if (sent := self._by_id.get(key)) is not None:
+            sent.deleted = True
+            self._changed(sent)
+        return True
+
+    async def _answer_callback_query(self, params: JSONDict, files: Files) -> bool:
+        query_id = str(required(params, "callback_query_id"))
+        if query_id not in self._callback_queries or query_id in self.answers:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        self.answers[query_id] = params
+        return True
+
+    async def _send_chat_action(self, params: JSONDict, files: Files) -> bool:
+        self._sending_chat(params)
+        required(params, "action")
+        return True
+
+    async def _set_my_commands(self, params: JSONDict, files: Files) -> bool:
+        commands = required(params, "commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[self._commands_key(params)] = commands
+        return True
+
+    async def _delete_my_commands(self, params: JSONDict, files: Files) -> bool:
+        self.commands.pop(self._commands_key(params), None)
+        return True
+
+    async def _get_my_commands(self, params: JSONDict, files: Files) -> Any:
+        return self.commands.get(self._commands_key(params), [])
+
+    def _commands_key(self, params: JSONDict) -> tuple[str, str]:
+        return scope_key(params.get("scope") or {"type": "default"}), params.get(
+            "language_code", ""
+        )
+
+    async def _set_chat_menu_button(self, params: JSONDict, files: Files) -> bool:
+        self.menu_buttons[params.get("chat_id")] = params.get("menu_button", {"type": "default"})
+        return True
+
+    async def _get_chat_menu_button(self, params: JSONDict, files: Files) -> JSONDict:
+        return self.menu_buttons.get(params.get("chat_id"), {"type": "default"})
+
+    async def _get_chat(self, params: JSONDict, files: Files) -> JSONDict:
+        chat = self._known_chat(params)
+        gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
+        return chat.to_dict() | {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": dict.fromkeys((*gifts, "gifts_from_channels"), False),
+        }
+
+    async def _get_chat_member(self, params: JSONDict, files: Files) -> JSONDict:
+        chat = self._known_chat(params)
+        user_id = required(params, "user_id")
+        if user_id == self.bot_id:
+            status = "administrator" if chat.bot_is_admin and not chat.bot_left else "member"
+            return member_dict(self._bot_user, "left" if chat.bot_left else status)
+        status = chat.status_of(user_id)
+        if user_id not in self.users and status == "left":
+            raise bad_request("user not found")
+        return member_dict(self._user_dict(user_id), status)
+
+    async def _get_chat_administrators(self, params: JSONDict, files: Files) -> list[JSONDict]:
+        chat = self._known_chat(params)
+        if chat.type == "private":
+            raise bad_request("there are no administrators in the private chat")
+        ids = ([chat.creator] if chat.creator is not None else []) + sorted(chat.admins)
+        result = [member_dict(self._user_dict(i), chat.status_of(i)) for i in dict.fromkeys(ids)]
+        if chat.bot_is_admin:
+            result.append(member_dict(self._bot_user, "administrator"))
+        return result
+
+    async def _get_chat_member_count(self, params: JSONDict, files: Files) -> int:
+        chat = self._known_chat(params)
+        if chat.type == "private":
+            return 2
+        people = chat.members | chat.admins | ({chat.creator} if chat.creator else set())
+        return len(people) + (0 if chat.bot_left else 1)
+
+    async def _get_file(self, params: JSONDict, files: Files) -> JSONDict:
+        stored = self._files.get(str(required(params, "file_id")))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.data),
+            "file_path": stored.file_path,
+        }
+
+    async def _leave_chat(self, params: JSONDict, files: Files) -> bool:
+        chat = self._known_chat(params)
+        if chat.type == "private":
+            raise bad_request("chat member status can't be changed in private chats")
+        chat.bot_left = True
+        return True
+
+    # ---------------------------------------------------------------- internals
+
+    def _known_chat(self, params: JSONDict) -> Chat:
+        chat_id = required(params, "chat_id")
+        try:
+            chat = self.chat(chat_id) if isinstance(chat_id, int) else None
+        except LookupError:
+            chat = None
+        if chat is None:
+            raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
+        return chat
+
+    def _sending_chat(self, params: JSONDict) -> Chat:
+        """The target chat, if the bot may write there (Telegram's 403 rules)."""
+        chat = self._known_chat(params)
+        if chat.type == "private" and chat.user is not None:
+            if chat.user.blocked:
+                raise forbidden("bot was blocked by the user")
+            if not chat.user.started:
+                raise forbidden("bot can't initiate conversation with a user")
+        elif chat.bot_left:
+            raise forbidden(f"bot is not a member of the {chat.type} chat")
+        return chat
+
+    def _outgoing(self, chat: Chat, params: JSONDict) -> JSONDict:
+        """A bot message with its reply target and inline keyboard, not yet recorded."""
+        markup = params.get("reply_markup")
+        parse_buttons(markup)  # validate before the message takes an id
+        reply = params.get("reply_parameters") or {}
+        if "reply_to_message_id" in params:
+            reply = {"message_id": params["reply_to_message_id"]}
+        target = None
+        if reply:
+            target = self._messages.get((reply.get("chat_id", chat.id), reply["message_id"]))
+            if target is None and not reply.get("allow_sending_without_reply"):
+                raise bad_request("message to be replied not found")
+        msg = self._message_stub(chat) | {"from": self._bot_user}
+        if target is not None:
+            msg["reply_to_message"] = _shallow(target)
+        if markup and "inline_keyboard" in markup:
+            msg["reply_markup"] = markup
+        return msg
+
+    def _record(
+        self, msg: JSONDict, method: str, params: JSONDict, *, text: str, raw: str
+    ) -> SentMessage:
+        buttons, keyboard = parse_buttons(params.get("reply_markup"))
+        reply = msg.get("reply_to_message")
+        sent = SentMessage(
+            chat_id=msg["chat"]["id"],
+            message_id=msg["message_id"],
+            method=method,
+            text=text,
+            raw_text=raw,
+            parse_mode=params.get("parse_mode"),
+            buttons=buttons,
+            keyboard=keyboard,
+            reply_markup=params.get("reply_markup"),
+            reply_to_message_id=reply["message_id"] if reply else None,
+        )
+        key = (sent.chat_id, sent.message_id)
+        self._messages[key] = msg
+        self._by_id[key] = sent
+        self.sent.append(sent)
+        self._changed(sent)
+        return sent
+
+    def _editable(self, params: JSONDict) -> tuple[JSONDict, SentMessage]:
+        if "inline_message_id" in params:
+            raise bad_request("inline messages are not supported by the local Bot API")
+        key = (required(params, "chat_id"), required(params, "message_id"))
+        msg = self._messages.get(key)
+        if msg is None:
+            raise bad_request("message to edit not found")
+        if msg.get("from", {}).get("id") != self.bot_id or key not in self._by_id:
+            raise bad_request("message can't be edited")
+        return msg, self._by_id[key]
+
+    def _apply_edit(
+        self,
+        msg: JSONDict,
+        sent: SentMessage,
+        params: JSONDict,
+        field: str,
+        plain: str,
+        entities: list[JSONDict],
+        *,
+        keep_text: bool = False,
+    ) -> None:
+        # Like Telegram, an edit without reply_markup removes the inline keyboard.
+        markup = params.get("reply_markup")
+        buttons, _ = parse_buttons(markup)
+        new_markup = markup if markup and "inline_keyboard" in markup else None
+        entities_key = "entities" if field == "text" else "caption_entities"
+        unchanged = (
+            msg.get(field, "") == plain
+            and msg.get(entities_key, []) == entities
+            and msg.get("reply_markup") == new_markup
+        )
+        if unchanged:
+            raise bad_request(_NOT_MODIFIED)
+        msg[field] = plain
+        msg.pop(entities_key, None)
+        if entities:
+            msg[entities_key] = entities
+        msg.pop("reply_markup", None)
+        if new_markup:
+            msg["reply_markup"] = new_markup
+        msg["edit_date"] = int(self._clock())
+        if not keep_text:
+            sent.history.append(sent.text)
+            sent.text, sent.raw_text = plain, params.get(field, "")
+            sent.parse_mode = params.get("parse_mode")
+        sent.buttons, sent.reply_markup = buttons, new_markup
+        sent.edits += 1
+        if sent not in self.sent:  # edited after reset_record(): record it again
+            self.sent.append(sent)
+        self._changed(sent)
+
+    def _media_input(self, kind: str, params: JSONDict, files: Files) -> StoredFile:
+        value = params.get(kind)
+        if isinstance(value, str) and value.startswith("attach://"):
+            upload = files.get(value.removeprefix("attach://"))
+        else:
+            upload = files.get(kind)
+        if upload is not None:
+            filename, data = upload
+            mime = mimetypes.guess_type(filename or "")[0]
+            folder = "photos" if kind == "photo" else "documents"
+            return self._store_file(data, filename, mime, folder)
+        if value is None:
+            raise bad_request(f"there is no {kind} in the request")
+        if value in self._files:
+            return self._files[value]
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            raise bad_request("failed to get HTTP URL content")  # we are offline
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def _store_file(
+        self, data: bytes, filename: str | None, mime: str | None, folder: str
+    ) -> StoredFile:
+        n = self._next_counter()
+        suffix = (filename or "").rpartition(".")[2] if "." in (filename or "") else "bin"
+        stored = StoredFile(
+            file_id=f"local-file-{n}",
+            file_unique_id=f"local-u{n}",
+            data=data,
+            filename=filename,
+            mime_type=mime,
+            file_path=f"{folder}/file_{n}.{suffix}",
+        )
+        self._files[stored.file_id] = stored
+        return stored
+
+    def _incoming(self, user: User | int, chat: ChatRef, reply_to: MessageRef | None) -> JSONDict:
+        person = self._person(user)
+        target = self.chat(chat)
+        if target.migrated_to is not None:
+            raise ValueError(f"chat {target.id} migrated to {target.migrated_to}")
+        if target.type == "private":
+            person.started = True
+        else:
+            target.members.add(person.id)
+        msg = self._message_stub(target) | {"from": person.to_dict()}
+        if reply_to is not None:
+            msg["reply_to_message"] = _shallow(self._resolve_message(reply_to, target.id))
+        return msg
+
+    def _message_stub(self, chat: Chat) -> JSONDict:
+        message_id = self._next_message_id.get(chat.id, 1)
+        self._next_message_id[chat.id] = message_id + 1
+        return {"message_id": message_id, "date": int(self._clock()), "chat": chat.to_dict()}
+
+    def _enqueue(self, kind: str, payload: JSONDict) -> JSONDict:
+        if kind == "message":
+            self._messages[(payload["chat"]["id"], payload["message_id"])] = payload
+        update = {"update_id": self._next_update_id, kind: payload}
+        self._next_update_id += 1
+        self._updates.append(update)
+        self._wake_pollers()
+        return update
+
+    def _resolve_message(self, ref: MessageRef, chat_id: int) -> JSONDict:
+        if isinstance(ref, SentMessage):
+            chat_id, message_id = ref.chat_id, ref.message_id
+        elif isinstance(ref, dict):
+            chat_id, message_id = ref["chat"]["id"], ref["message_id"]
+        else:
+            message_id = ref
+        msg = self._messages.get((chat_id, message_id))
+        if msg is None:
+            raise LookupError(f"no message {message_id} in chat {chat_id} (deleted?)")
+        return msg
+
+    def _find_button_message(self, target: MessageRef | ChatRef, text: str) -> JSONDict:
+        if isinstance(target, SentMessage | dict):
+            msg = self._resolve_message(target, 0)
+            if text in button_texts_of(msg, self._by_id):
+                return msg
+            raise LookupError(
+                f"no button {text!r} on message {msg['message_id']}; "
+                f"it has {button_texts_of(msg, self._by_id)}"
+            )
+        chat = self.chat(target)
+        for sent in reversed(self.sent_to(chat)):
+            msg = self._messages.get((sent.chat_id, sent.message_id))
+            if msg is not None and text in button_texts_of(msg, self._by_id):
+                return msg
+        last = self.last(chat)
+        offered = last.button_texts + [t for row in last.keyboard for t in row] if last else []
+        raise LookupError(
+            f"no bot message in chat {chat.id} has a button {text!r}; last: {offered}"
+        )
+
+    def _person(self, user: User | int | None) -> User:
+        if isinstance(user, User):
+            return self.users.setdefault(user.id, user)
+        if user not in self.users:
+            raise LookupError(f"unknown user {user}: declare it with api.user()")
+        return self.users[user]
+
+    def _user_dict(self, user_id: int) -> JSONDict:
+        if user_id in self.users:
+            return self.users[user_id].to_dict()
+        return {"id": user_id, "is_bot": False, "first_name": str(user_id)}
+
+    def _confirm(self, offset: Any) -> None:
+        if isinstance(offset, int) and offset > 0:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        elif isinstance(offset, int) and offset < 0:
+            self._updates = self._updates[offset:]
+
+    def _is_allowed(self, update: JSONDict) -> bool:
+        kind = next(k for k in update if k != "update_id")
+        if self._allowed is None:
+            return kind not in _OPT_IN_UPDATES
+        return kind in self._allowed
+
+    def _wake_pollers(self) -> None:
+        self._update_event.set()
+        self._update_event = asyncio.Event()
+
+    def _changed(self, sent: SentMessage) -> None:
+        self._seq += 1
+        sent.seq = self._seq
+        for listener in list(self._listeners):
+            listener(sent)
+        self._change_event.set()
+        self._change_event = asyncio.Event()
+
+    def _touch(self) -> None:
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing can be waiting
+            self._last_activity = asyncio.get_running_loop().time()
+
+    def _next_counter(self) -> int:
+        self._counter += 1
+        return self._counter
+
+
+def _shallow(msg: JSONDict) -> JSONDict:
+    """A copy for `reply_to_message`: Telegram never nests replies more than one level."""
+    return {k: copy.deepcopy(v) for k, v in msg.items() if k != "reply_to_message"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+async def _read_params(request: web.Request) -> tuple[JSONDict, Files]:
+    """Query string, then form / multipart / JSON body, decoded to Bot API values."""
+    raw: dict[str, Any] = dict(request.query)
+    files: Files = {}
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError as exc:
+                raise bad_request("can't parse JSON request body") from exc
+            if not isinstance(body, dict):
+                raise bad_request("the request body must be a JSON object")
+            raw.update(body)
+        else:
+            for key, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    files[key] = (value.filename, value.file.read())
+                else:
+                    raw[key] = value
+    return {key: decode_value(key, value) for key, value in raw.items()}, files

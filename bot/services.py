@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.domain.rules import Rules, RulesError, load_rules
 from bot.i18n import I18n, Translator, resolve_locale
 from storage.audit import AuditLog
 from storage.chats import Chats
@@ -27,10 +28,12 @@ class Services:
     chats: Chats
     outbox: Outbox
     audit: AuditLog
+    rules: Rules
     _repos: dict[type, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     async def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
+        rules = load_commission_rules(settings)
         db = await Database.open(settings.database_path)
         await db.migrate()
         return cls(
@@ -42,6 +45,7 @@ class Services:
             chats=Chats(db),
             outbox=Outbox(db),
             audit=AuditLog(db),
+            rules=rules,
         )
 
     def repo(self, kind: type[R]) -> R:
@@ -67,3 +71,15 @@ class Services:
 
     async def close(self) -> None:
         await self.db.close()
+
+
+def load_commission_rules(settings: Settings) -> Rules:
+    """The rules in RULES_FILE (validated at start), or the documented example rules."""
+    if settings.rules_file is None:
+        return Rules.default()
+    try:
+        return load_rules(settings.rules_file)
+    except RulesError as exc:
+        # One line naming the file and the first bad key; the rest are in the file's order.
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"RULES_FILE: {settings.rules_file}: {first}") from None

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, membership, roles, setup, start
+from handlers import creators, errors, membership, roles, setup, sharers, start
 
-FEATURES = [membership, start, setup, roles]
+# Features register their own sub-modules (see each entry module).
+FEATURES = [membership, start, setup, roles, creators, sharers]
 
 
 def register_all(app: Application) -> None:

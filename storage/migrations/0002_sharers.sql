@@ -1,0 +1,115 @@
+-- Sharer programme: identities, orders with their rollups, imports and settlements.
+-- Money is integer fen; times are Unix seconds (UTC); `month` is the local yyyymm and `day`
+-- the local yyyymmdd of paid_at in the deployment's time zone, fixed at import.
+
+CREATE TABLE sharers (
+    sharer_id     TEXT PRIMARY KEY,             -- the platform's id, as in order exports
+    name          TEXT NOT NULL DEFAULT '',
+    buyer_id      TEXT,                         -- the sharer's own customer id (self-purchase)
+    inviter_id    TEXT,                         -- who recruited them (a sharer_id)
+    leader_id     TEXT,                         -- their team leader (a sharer_id)
+    is_leader     INTEGER NOT NULL DEFAULT 0,   -- set by /leader
+    user_id       INTEGER,                      -- the approved Telegram account
+    referral_code TEXT UNIQUE,                  -- t.me/<bot>?start=r_<code>
+    hidden        INTEGER NOT NULL DEFAULT 0,   -- /hide_me: not shown on leaderboards
+    level         TEXT,                         -- last computed level key (for display only)
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX sharers_user ON sharers(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX sharers_inviter ON sharers(inviter_id) WHERE inviter_id IS NOT NULL;
+CREATE INDEX sharers_leader ON sharers(leader_id) WHERE leader_id IS NOT NULL;
+
+CREATE TABLE bind_requests (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL,
+    sharer_id  TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+    requested_at INTEGER NOT NULL,
+    decided_by INTEGER,
+    decided_at INTEGER
+);
+CREATE INDEX bind_requests_pending ON bind_requests(sharer_id) WHERE status = 'pending';
+
+CREATE TABLE orders (
+    order_id    TEXT PRIMARY KEY,
+    paid_at     INTEGER NOT NULL,
+    month       INTEGER NOT NULL,
+    day         INTEGER NOT NULL,
+    sharer_id   TEXT NOT NULL DEFAULT '',       -- '' when the order is not attributed
+    buyer_id    TEXT NOT NULL DEFAULT '',
+    sku         TEXT NOT NULL DEFAULT '',
+    product     TEXT NOT NULL DEFAULT '',
+    quantity    INTEGER NOT NULL DEFAULT 1,
+    amount_fen  INTEGER NOT NULL,
+    refund_fen  INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'cancelled')),
+    valid_fen   INTEGER NOT NULL,               -- 0 if refunded/cancelled, else amount − refund
+    creator     TEXT NOT NULL DEFAULT '',       -- creator handle whose video or live sold it
+    fingerprint INTEGER NOT NULL,               -- of the normalised row: unchanged rows skip
+    imported_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX orders_sharer_month ON orders(sharer_id, month);
+
+-- Rollups kept up to date by every import, so that reads stay fast at millions of orders.
+CREATE TABLE sharer_day (
+    sharer_id TEXT NOT NULL,
+    day       INTEGER NOT NULL,
+    valid_fen INTEGER NOT NULL,
+    orders    INTEGER NOT NULL,                 -- orders with a valid amount > 0
+    PRIMARY KEY (sharer_id, day)
+) WITHOUT ROWID;
+CREATE INDEX sharer_day_day ON sharer_day(day);
+
+CREATE TABLE sharer_month (
+    sharer_id TEXT NOT NULL,
+    month     INTEGER NOT NULL,
+    valid_fen INTEGER NOT NULL,
+    orders    INTEGER NOT NULL,
+    PRIMARY KEY (sharer_id, month)
+) WITHOUT ROWID;
+CREATE INDEX sharer_month_month ON sharer_month(month, valid_fen);
+
+CREATE TABLE sku_day (
+    sku       TEXT NOT NULL,
+    day       INTEGER NOT NULL,
+    sharer_id TEXT NOT NULL,
+    valid_fen INTEGER NOT NULL,
+    orders    INTEGER NOT NULL,
+    PRIMARY KEY (sku, day, sharer_id)
+) WITHOUT ROWID;
+
+CREATE TABLE imports (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL,                    -- orders | sharers | creators
+    filename  TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    actor_id  INTEGER,
+    at        INTEGER NOT NULL,
+    read      INTEGER NOT NULL,
+    new       INTEGER NOT NULL,
+    updated   INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL,
+    rejected  INTEGER NOT NULL
+);
+
+CREATE TABLE settlements (
+    month      INTEGER PRIMARY KEY,             -- yyyymm, frozen by /settle
+    settled_at INTEGER NOT NULL,
+    settled_by INTEGER,
+    rules      TEXT NOT NULL                    -- the rules in force, as JSON
+);
+
+CREATE TABLE settlement_lines (
+    month         INTEGER NOT NULL REFERENCES settlements(month),
+    sharer_id     TEXT NOT NULL,
+    valid_fen     INTEGER NOT NULL,
+    direct        INTEGER NOT NULL,
+    self_purchase INTEGER NOT NULL,
+    level2        INTEGER NOT NULL,
+    team          INTEGER NOT NULL,
+    recruit       INTEGER NOT NULL,
+    adjustment    INTEGER NOT NULL,
+    total         INTEGER NOT NULL,
+    PRIMARY KEY (month, sharer_id)
+) WITHOUT ROWID;

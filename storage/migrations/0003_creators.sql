@@ -1,0 +1,1 @@
+-- Reserved for the creator pipeline (creators, samples, chases, videos, ad codes).

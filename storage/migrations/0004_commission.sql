@@ -1,0 +1,1 @@
+-- Reserved for the sharer programme's commission features (bindings, leaderboards, payouts).

@@ -1,9 +1,22 @@
-"""Creator pipeline (SPEC §2): entry point registering the BD team's features."""
+"""Creator pipeline (SPEC §2): the BD team's features, registered in this order."""
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
+from handlers import (
+    ads,
+    creators_import,
+    creators_registry,
+    exports,
+    pipeline_jobs,
+    pipeline_view,
+    samples,
+)
+
+PARTS = [creators_registry, creators_import, exports, samples, ads, pipeline_view, pipeline_jobs]
+
 
 def register(app: Application) -> None:
-    """Registers the creator pipeline's commands, buttons and ticks."""
+    for part in PARTS:
+        part.register(app)

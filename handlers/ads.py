@@ -1,0 +1,9 @@
+"""Creator pipeline: placeholder until this part lands (registered from handlers/creators.py)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(app: Application) -> None:
+    """Nothing registered yet."""

@@ -1,0 +1,320 @@
+"""The commission engine: every sharer's statement for one month, in one pass (SPEC §3).
+
+Rounding: each component is summed exactly (Decimal rate × integer fen, grouped by rate so
+the per-order work is integer addition) and rounded half-up to the fen once. Pending is
+rounded the same way per component from its own exact sum, and confirmed is the remainder,
+so pending + confirmed == direct + self_purchase + level2 exactly and neither is negative
+(rounding half-up is monotone and the pending part never exceeds the whole). An order is
+pending while paid_at + pending_days > now (at exactly that moment it is confirmed).
+
+Where SPEC §3 is silent:
+- a boost's rate replaces the whole direct rate, level bonus included ("else the direct rate");
+- a recruit also needs valid sales > 0 in that first month, so a cancelled-only first order
+  never pays a reward even when first_month_min is 0;
+- order_count / customer_count count only orders with a valid amount > 0 (self-purchases too);
+- self-referral (inviter_id or leader_id equal to one's own id) is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
+
+from bot.domain.money import round_half_up
+from bot.domain.orders import OrderRow
+from bot.domain.rules import Rules
+
+__all__ = [
+    "OrderFact",
+    "SharerInfo",
+    "Statement",
+    "adjustment_for",
+    "compute_month",
+    "first_unsettled_month",
+    "mask_name",
+    "rank",
+    "with_adjustment",
+]
+
+Month = tuple[int, int]
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class SharerInfo:
+    sharer_id: str
+    buyer_id: str = ""  # the sharer's own customer id: their orders are self-purchases
+    inviter_id: str = ""
+    leader_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFact:
+    order_id: str
+    sharer_id: str
+    buyer_id: str
+    sku: str
+    paid_at: datetime  # aware
+    valid_fen: int
+
+    @classmethod
+    def from_row(cls, row: OrderRow) -> OrderFact:
+        return cls(row.order_id, row.sharer_id, row.buyer_id, row.sku, row.paid_at, row.valid_fen)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    sharer_id: str
+    year: int
+    month: int
+    level: str
+    month_valid_fen: int
+    order_count: int  # attributed orders with a valid amount > 0
+    customer_count: int  # distinct buyer ids among those orders
+    direct_rate: Decimal  # step (or base) rate + level bonus
+    direct: int
+    self_purchase: int
+    level2: int
+    team: int
+    recruit: int
+    adjustment: int
+    total: int
+    pending: int
+    confirmed: int
+    team_valid_fen: int = 0
+    recruits: int = 0  # qualifying recruits this month
+
+
+class _Acc:
+    """Per-sharer running sums; pending parts ("_p") are included in their totals."""
+
+    __slots__ = ("boosted", "buyers", "normal", "normal_p", "orders", "own", "own_p", "valid")
+
+    def __init__(self) -> None:
+        self.valid = self.orders = self.normal = self.normal_p = self.own = self.own_p = 0
+        self.buyers: set[str] = set()
+        self.boosted: dict[Decimal, list[int]] = {}  # rate → [total, pending]
+
+    def non_self(self) -> tuple[int, int]:
+        total, pending = self.normal, self.normal_p
+        for t, p in self.boosted.values():
+            total += t
+            pending += p
+        return total, pending
+
+
+def _month_bounds(year: int, month: int, tz: tzinfo) -> tuple[datetime, datetime]:
+    nxt = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime(year, month, 1, tzinfo=tz), datetime(*nxt, 1, tzinfo=tz)
+
+
+def compute_month(
+    rules: Rules,
+    year: int,
+    month: int,
+    tz: tzinfo,
+    now: datetime,
+    sharers: Mapping[str, SharerInfo],
+    orders: Iterable[OrderFact],
+    last_month_valid: Mapping[str, int],
+    first_order_month: Mapping[str, Month],
+    include: Iterable[str] = (),
+) -> dict[str, Statement]:
+    """Statements (adjustment 0) for the roster, every sharer id with orders this month, and
+    the ids in `include` (e.g. anyone with settled history, who may be owed an adjustment).
+
+    `orders` may span other months (they are skipped) but must hold each order once.
+    `first_order_month` gives, per sharer id, the local (year, month) of their first attributed
+    order ever (any status); a recruit counts only when it equals this month.
+    """
+    start, end = _month_bounds(year, month, tz)
+    cutoff = now - timedelta(days=rules.pending_days)  # paid after cutoff → still pending
+    boosted = rules.boosted_skus()
+    accs: dict[str, _Acc] = {}
+    own_buyer = {sid: s.buyer_id for sid, s in sharers.items() if s.buyer_id}
+
+    for o in orders:
+        paid = o.paid_at
+        sid = o.sharer_id
+        if not sid or not start <= paid < end:
+            continue
+        acc = accs.get(sid)
+        if acc is None:
+            acc = accs[sid] = _Acc()
+        v = o.valid_fen
+        if v <= 0:
+            continue
+        pending = paid > cutoff
+        acc.valid += v
+        acc.orders += 1
+        if o.buyer_id:
+            acc.buyers.add(o.buyer_id)
+        if o.buyer_id and o.buyer_id == own_buyer.get(sid):
+            acc.own += v
+            acc.own_p += v if pending else 0
+            continue
+        boosts = boosted.get(o.sku)
+        if boosts:
+            day = paid.astimezone(tz).date()
+            rate = next((b.rate for b in boosts if b.start <= day <= b.end), None)
+            if rate is not None:
+                slot = acc.boosted.setdefault(rate, [0, 0])
+                slot[0] += v
+                slot[1] += v if pending else 0
+                continue
+        acc.normal += v
+        acc.normal_p += v if pending else 0
+
+    # Relations from the roster: invitee sales for level2 and recruits, member sales for teams.
+    level2_base: dict[str, list[int]] = {}
+    recruits: dict[str, int] = {}
+    team_valid: dict[str, int] = {}
+    this_month = (year, month)
+    for sid, info in sharers.items():
+        acc = accs.get(sid)
+        inviter = info.inviter_id
+        if inviter and inviter != sid and acc is not None:
+            t, p = acc.non_self()
+            slot = level2_base.setdefault(inviter, [0, 0])
+            slot[0] += t
+            slot[1] += p
+            if (
+                first_order_month.get(sid) == this_month
+                and acc.valid > 0
+                and acc.valid >= rules.recruit.first_month_min
+            ):
+                recruits[inviter] = recruits.get(inviter, 0) + 1
+        leader = info.leader_id
+        if leader and leader != sid:
+            team_valid[leader] = team_valid.get(leader, 0) + (acc.valid if acc else 0)
+
+    ids = set(sharers) | set(accs) | set(level2_base) | set(recruits) | set(team_valid)
+    ids.update(include)
+    empty = _Acc()
+    out: dict[str, Statement] = {}
+    for sid in ids:
+        out[sid] = _statement(
+            rules,
+            this_month,
+            sid,
+            accs.get(sid, empty),
+            last_month_valid.get(sid, 0),
+            level2_base.get(sid, [0, 0]),
+            recruits.get(sid, 0),
+            team_valid.get(sid, 0),
+        )
+    return out
+
+
+def _statement(
+    rules: Rules,
+    ym: Month,
+    sid: str,
+    acc: _Acc,
+    last_valid: int,
+    l2: list[int],
+    recruits: int,
+    team_valid: int,
+) -> Statement:
+    level = rules.level_for(last_valid)
+    rate = rules.step_rate(acc.valid) + level.bonus
+    direct_x = rate * acc.normal
+    direct_px = rate * acc.normal_p
+    for r, (t, p) in acc.boosted.items():
+        direct_x += r * t
+        direct_px += r * p
+    sp_rate = rules.self_purchase or _ZERO
+    parts = [
+        (round_half_up(direct_x), round_half_up(direct_px)),
+        (round_half_up(sp_rate * acc.own), round_half_up(sp_rate * acc.own_p)),
+        (round_half_up(rules.level2_rate * l2[0]), round_half_up(rules.level2_rate * l2[1])),
+    ]
+    (direct, _), (own, _), (level2, _) = parts
+    pending = sum(p for _, p in parts)
+    team = round_half_up(rules.team_rate(team_valid) * team_valid)
+    recruit = rules.recruit.reward * recruits
+    total = direct + own + level2 + team + recruit
+    return Statement(
+        sharer_id=sid,
+        year=ym[0],
+        month=ym[1],
+        level=level.key,
+        month_valid_fen=acc.valid,
+        order_count=acc.orders,
+        customer_count=len(acc.buyers),
+        direct_rate=rate,
+        direct=direct,
+        self_purchase=own,
+        level2=level2,
+        team=team,
+        recruit=recruit,
+        adjustment=0,
+        total=total,
+        pending=pending,
+        confirmed=direct + own + level2 - pending,
+        team_valid_fen=team_valid,
+        recruits=recruits,
+    )
+
+
+# --- adjustments -------------------------------------------------------------------
+
+
+def _next_month(ym: Month) -> Month:
+    return (ym[0] + 1, 1) if ym[1] == 12 else (ym[0], ym[1] + 1)
+
+
+def first_unsettled_month(settled: Iterable[Month]) -> Month | None:
+    """The month after the latest settled one (settlement goes in month order), or None."""
+    latest = max(settled, default=None)
+    return None if latest is None else _next_month(latest)
+
+
+def adjustment_for(
+    year: int, month: int, settled: Mapping[Month, int], recomputed: Mapping[Month, int]
+) -> int:
+    """Σ (recomputed − settled) over settled months, only for the first unsettled month.
+
+    `settled` must hold *every* month settled so far (settlement is for everyone at once),
+    with 0 where this sharer had no statement, so late orders in a settled month are caught.
+    `settled[m]`: what month m's own components (total − adjustment) have been paid so far,
+    i.e. its frozen figure plus any correction for m already booked in a later settlement.
+    `recomputed[m]`: month m's total − adjustment computed now. Months missing from
+    `recomputed` contribute nothing. Any other month gets 0, so a correction is booked once.
+    """
+    if (year, month) != first_unsettled_month(settled):
+        return 0
+    return sum(recomputed[m] - paid for m, paid in settled.items() if m in recomputed)
+
+
+def with_adjustment(
+    statement: Statement, settled: Mapping[Month, int], recomputed: Mapping[Month, int]
+) -> Statement:
+    adj = adjustment_for(statement.year, statement.month, settled, recomputed)
+    return replace(statement, adjustment=adj, total=statement.total - statement.adjustment + adj)
+
+
+# --- leaderboards ------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """张小明 → 张*明, Lily → L**y, 李雷 → 李*, 李 → *."""
+    s = name.strip()
+    if len(s) <= 1:
+        return "*" if s else ""
+    if len(s) == 2:
+        return s[0] + "*"
+    return s[0] + "*" * (len(s) - 2) + s[-1]
+
+
+def rank(values: Mapping[str, int]) -> list[tuple[int, str, int]]:
+    """(rank, id, value), highest first; ties share a rank (1, 1, 3) and are ordered by id
+    so the board reads the same on every run."""
+    ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+    out: list[tuple[int, str, int]] = []
+    for i, (key, value) in enumerate(ordered):
+        r = out[-1][0] if out and out[-1][2] == value else i + 1
+        out.append((r, key, value))
+    return out

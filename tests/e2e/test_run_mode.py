@@ -1,0 +1,90 @@
+"""`python -m bot run` as a real process against a Bot API server given by TELEGRAM_BASE_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.local_api import LocalBotAPI
+
+TOKEN = "424242:SECRET-TOKEN-VALUE"
+
+
+async def _bot_process(tmp_path: Path, api: LocalBotAPI, **env: str) -> asyncio.subprocess.Process:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "DATABASE_PATH": str(tmp_path / "run.sqlite3"),
+        "ADMIN_IDS": "1",
+        "TICK_EVERY": "1s",
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_run_polls_the_configured_server_and_never_logs_the_token(tmp_path: Path) -> None:
+    async with LocalBotAPI() as api:
+        api.user(7, "Qin", language_code="en")
+        api.fail("setMyCommands", status=500)  # a server that refuses some methods
+        process = await _bot_process(tmp_path, api)
+        try:
+            api.send_message(7, 7, "/start")
+            hello = await api.wait_for("Hello Qin", timeout=30)
+            assert hello.chat_id == 7
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, stderr.decode()
+        log = stderr.decode()
+        assert "crewbot is running" in log
+        assert "could not set the command menus" in log
+        assert "SECRET-TOKEN-VALUE" not in log
+
+
+async def test_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
+    environment = {**os.environ, "TIMEZONE": "Mars/Base", "TELEGRAM_BOT_TOKEN": TOKEN}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await process.communicate()
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        "TIMEZONE: unknown time zone 'Mars/Base' (e.g. Asia/Shanghai)"
+    ]
+
+
+async def test_missing_token_exits_2(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await process.communicate()
+    assert process.returncode == 2
+    assert stderr.decode().strip().startswith("TELEGRAM_BOT_TOKEN: not set")

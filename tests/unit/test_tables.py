@@ -1,0 +1,182 @@
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from bot.domain.tables import MissingColumns, TableError, map_headers, read_table
+
+
+def _rows(data: bytes, name: str = "orders.csv") -> list[tuple[int, list[str]]]:
+    return list(read_table(data, name))
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_csv_utf8() -> None:
+    table = read_table("订单号,金额\nA1,12.50\nA2,3\n".encode(), "x.csv")
+    assert table.headers == ["订单号", "金额"]
+    assert list(table) == [(2, ["A1", "12.50"]), (3, ["A2", "3"])]
+
+
+def test_csv_is_reiterable() -> None:
+    table = read_table(b"a,b\n1,2\n", "x.csv")
+    assert list(table.rows()) == list(table.rows()) == [(2, ["1", "2"])]
+
+
+def test_csv_utf8_bom_is_not_part_of_the_first_header() -> None:
+    table = read_table("\ufefforder_id,amount\n1,2\n".encode(), "x.csv")
+    assert table.headers == ["order_id", "amount"]
+
+
+def test_csv_gbk() -> None:
+    text = "订单号,实付金额,商品名称\nA1,￥1,234.50,面膜\n"
+    table = read_table(text.replace("￥1,234.50", '"￥1,234.50"').encode("gbk"), "x.csv")
+    assert table.headers == ["订单号", "实付金额", "商品名称"]
+    assert list(table) == [(2, ["A1", "￥1,234.50", "面膜"])]
+
+
+def test_csv_gb18030_beyond_gbk() -> None:
+    table = read_table("名字\n𠀀\n".encode("gb18030"), "x.csv")
+    assert list(table) == [(2, ["𠀀"])]
+
+
+def test_tab_separated_and_semicolon() -> None:
+    assert list(read_table(b"a\tb\n1\t2\n", "x.tsv")) == [(2, ["1", "2"])]
+    assert list(read_table(b"a;b\n1;2\n", "x.csv")) == [(2, ["1", "2"])]
+
+
+def test_line_numbers_count_blank_rows_and_multiline_cells_as_one_row() -> None:
+    data = b'a,b\n1,"two\nlines"\n\n,,\n3,4\n'
+    assert _rows(data) == [(2, ["1", "two\nlines"]), (5, ["3", "4"])]
+
+
+def test_short_rows_are_padded_to_header_width() -> None:
+    assert _rows(b"a,b,c\n1\n") == [(2, ["1", "", ""])]
+
+
+def test_leading_blank_rows_before_header() -> None:
+    table = read_table(b"\n,,\na,b\n1,2\n", "x.csv")
+    assert table.headers == ["a", "b"]
+    assert table.header_line == 3
+    assert list(table) == [(4, ["1", "2"])]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [(b'a,b\n1,2\n3,"4\n', 3), (b'a,b\n1,"2"x\n', 2), (b'a,"b\n', 1)],
+)
+def test_broken_quoting(data: bytes, line: int) -> None:
+    with pytest.raises(TableError) as exc:
+        _rows(data)
+    assert exc.value.code == "broken_quoting"
+    assert exc.value.params["line"] == line
+
+
+def test_empty_file() -> None:
+    with pytest.raises(TableError) as exc:
+        read_table(b"", "x.csv")
+    assert exc.value.code == "empty"
+
+
+def test_blank_only_file_has_no_header() -> None:
+    with pytest.raises(TableError) as exc:
+        read_table(b"\n\n,,\n", "x.csv")
+    assert exc.value.code == "empty"
+
+
+def test_header_only() -> None:
+    table = read_table(b"order_id,amount\n", "x.csv")
+    assert table.headers == ["order_id", "amount"]
+    assert list(table) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [(b"%PDF-1.4\x00\x01binary", "x.pdf"), (b"\xd0\xcf\x11\xe0\x00\x00", "old.xls")],
+)
+def test_unsupported(data: bytes, name: str) -> None:
+    with pytest.raises(TableError) as exc:
+        read_table(data, name)
+    assert exc.value.code == "unsupported_format"
+
+
+def test_zip_that_is_not_a_workbook() -> None:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<x/>")
+    with pytest.raises(TableError) as exc:
+        read_table(buf.getvalue(), "letter.docx")
+    assert exc.value.code == "unsupported_format"
+
+
+def test_corrupt_xlsx() -> None:
+    with pytest.raises(TableError) as exc:
+        read_table(b"PK\x03\x04garbage", "orders.xlsx")
+    assert exc.value.code == "unreadable"
+
+
+def test_undecodable_bytes() -> None:
+    with pytest.raises(TableError) as exc:
+        read_table(b"a,b\n\x81\x30\xff\xff\n", "x.csv")
+    assert exc.value.code == "unreadable_encoding"
+
+
+def test_xlsx_cells_become_strings() -> None:
+    data = _xlsx(
+        [
+            ["订单号", "支付时间", "实付金额", "数量", "日期", None],
+            [10001, datetime(2026, 11, 5, 9, 3, 7), 1234.5, 2, date(2026, 11, 5)],
+            [None, None, None, None, None],
+            ["A2", "2026-11-05 10:00", 0.1 + 0.2, 3.0, None, "extra"],
+        ]
+    )
+    table = read_table(data, "orders.xlsx")
+    assert table.headers == ["订单号", "支付时间", "实付金额", "数量", "日期"]
+    assert list(table) == [
+        (2, ["10001", "2026-11-05 09:03:07", "1234.5", "2", "2026-11-05 00:00:00"]),
+        (4, ["A2", "2026-11-05 10:00", "0.3", "3", "", "extra"]),
+    ]
+
+
+def test_xlsx_detected_by_magic_without_extension() -> None:
+    table = read_table(_xlsx([["a"], [1]]), "upload")
+    assert list(table) == [(2, ["1"])]
+
+
+ALIASES = {
+    "order_id": ("order_id", "订单号", "订单编号"),
+    "paid_at": ("paid_at", "支付时间", "下单时间"),
+    "amount": ("amount", "实付金额"),
+    "sku": ("sku",),
+}
+
+
+def test_map_headers_case_space_and_bom_insensitive() -> None:
+    cols = map_headers(["\ufeffOrder_ID ", " 下单时间", "AMOUNT", "x"], ALIASES, {"order_id"})
+    assert cols == {"order_id": 0, "paid_at": 1, "amount": 2}
+
+
+def test_map_headers_earlier_alias_wins() -> None:
+    cols = map_headers(["下单时间", "支付时间", "订单号"], ALIASES, set())
+    assert cols == {"paid_at": 1, "order_id": 2}
+
+
+def test_map_headers_missing() -> None:
+    with pytest.raises(MissingColumns) as exc:
+        map_headers(["订单号", "商品"], ALIASES, {"order_id", "paid_at", "amount"})
+    assert exc.value.code == "missing_columns"
+    assert exc.value.missing == ["paid_at", "amount"]
+    assert exc.value.found == ["订单号", "商品"]
+    assert exc.value.params == {"missing": ["paid_at", "amount"], "found": ["订单号", "商品"]}

@@ -1,5 +1,5 @@
 """Command line: python -m bot run | console | import | import-sharers | import-creators |
-digest | backup | migrate."""
+backup | migrate. (`digest` comes with the managers' digests, which are not built yet.)"""
 
 from __future__ import annotations
 
@@ -64,13 +64,6 @@ async def _import(services: Services, kind: str, path: Path) -> int:
     return 0
 
 
-async def _digest(services: Services) -> int:
-    from handlers.reports import digest_text
-
-    print(await digest_text(services))
-    return 0
-
-
 async def _backup(services: Services, target: Path) -> int:
     await services.db.backup(target)
     print(f"backup written to {target}")
@@ -97,8 +90,6 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=f"import {what} from a CSV or XLSX file")
         cmd.add_argument("file", type=Path)
         cmd.set_defaults(kind=what)
-    digest = sub.add_parser("digest", help="the daily digest")
-    digest.add_argument("--print", action="store_true", dest="print_only")
     backup = sub.add_parser("backup", help="a consistent snapshot of the database")
     backup.add_argument("path", type=Path)
     sub.add_parser("migrate", help="apply database migrations")
@@ -122,8 +113,6 @@ def main(argv: list[str] | None = None) -> int:
             if not args.file.is_file():
                 raise ConfigError(f"{args.file}: no such file")
             return asyncio.run(_with_services(settings, lambda s: _import(s, args.kind, args.file)))
-        if args.command == "digest":
-            return asyncio.run(_with_services(settings, _digest))
         if args.command == "backup":
             return asyncio.run(_with_services(settings, lambda s: _backup(s, args.path)))
         return asyncio.run(_with_services(settings, _migrate))

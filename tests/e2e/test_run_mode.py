@@ -66,7 +66,7 @@ async def test_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    stdout, stderr = await process.communicate()
+    _, stderr = await process.communicate()
     assert process.returncode == 2
     assert stderr.decode().strip().splitlines() == [
         "TIMEZONE: unknown time zone 'Mars/Base' (e.g. Asia/Shanghai)"
@@ -88,3 +88,61 @@ async def test_missing_token_exits_2(tmp_path: Path) -> None:
     _, stderr = await process.communicate()
     assert process.returncode == 2
     assert stderr.decode().strip().startswith("TELEGRAM_BOT_TOKEN: not set")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
+    import httpx
+
+    port = _free_port()
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1_790_000_000,
+            "chat": {"id": 7, "type": "private", "first_name": "Qin"},
+            "from": {"id": 7, "is_bot": False, "first_name": "Qin", "language_code": "en"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    async with LocalBotAPI() as api:
+        api.user(7, "Qin", language_code="en", started=True)
+        process = await _bot_process(
+            tmp_path,
+            api,
+            WEBHOOK_URL="https://bot.example.com",
+            WEBHOOK_SECRET="s3cret",
+            PORT=str(port),
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/telegram"
+            async with httpx.AsyncClient() as client:
+                for _ in range(100):  # until the webhook server listens
+                    try:
+                        wrong = await client.post(
+                            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+                        )
+                        break
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.1)
+                assert wrong.status_code == 403
+                right = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+                )
+                assert right.status_code == 200
+            hello = await api.wait_for("Hello Qin", timeout=30)
+            assert hello.chat_id == 7
+            assert api.webhook_url == "https://bot.example.com/telegram"
+            assert len(api.sent_to(7)) == 1  # the refused update was not handled
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, stderr.decode()

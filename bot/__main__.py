@@ -107,7 +107,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "console":
             from bot.console import main as console_main
 
-
             return asyncio.run(console_main(settings, demo=args.demo, script=args.script))
         if args.command in ("import", "import-sharers", "import-creators"):
             if not args.file.is_file():

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- translation tables: a CJK sentence reads better whole than split
 # Translations of the sample pipeline (samples, chases, ads hand-over, /pipeline, automations);
 # `python tools/write_po.py locales/src/samples.py` writes locales/<lang>/LC_MESSAGES/samples.po.
 FEATURE = "samples"

@@ -27,5 +27,3 @@ async def test_demo_data_loads(settings: Settings, tmp_path: Path, capsys) -> No
     output = capsys.readouterr().out
     assert status == 0, output
     assert "Demo data loaded" in output
-
-

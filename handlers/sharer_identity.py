@@ -1,9 +1,210 @@
-"""Sharer programme: placeholder until this part lands (registered from handlers/sharers.py)."""
+"""Sharer identity (SPEC §3): /bind with managers' approval, /invite and referral links,
+/leader, /hide_me and /show_me.
+
+Nobody sees figures of a sharer id until a manager has approved it for them: every figure
+command looks the person up through `Sharers.by_user`, which only knows approved bindings.
+"""
 
 from __future__ import annotations
 
+from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import Application
+
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.services import Services
+from handlers.common import BadUsage, Refuse, command_args, deep_link, esc, mention, reply
+from handlers.registry import button, command, require
+from handlers.start import on_start_payload
+from storage.sharers import Sharer, SharerError, Sharers
+
+ERRORS = {
+    "unknown_sharer": N_("No sharer {sharer_id} is known: check the id in the shop's sharer list."),
+    "taken": N_("Sharer id {sharer_id} is already linked to another person."),
+    "already_yours": N_("Sharer id {sharer_id} is already linked to you."),
+    "already_bound": N_("You are already linked to sharer id {sharer_id}."),
+    "pending": N_("A request for sharer id {sharer_id} is already waiting for a manager."),
+    "decided": N_("This request has been decided already."),
+    "bad_link": N_("This invitation link is not valid."),
+    "self_referral": N_("You cannot invite yourself."),
+    "cycle": N_("That would make an invitation loop, so it is refused."),
+    "has_inviter": N_("You already have an inviter ({sharer_id})."),
+}
+NOT_LINKED = N_("You are not linked to a sharer id yet: send /bind followed by your sharer id.")
+
+
+def refusal(exc: SharerError) -> Refuse:
+    return Refuse(ERRORS[exc.code], **exc.params)
+
+
+async def my_sharer(ctx: BotContext, user_id: int) -> Sharer:
+    """The sharer approved for this person, or a refusal that says how to link one."""
+    sharer = await ctx.services.repo(Sharers).by_user(user_id)
+    if sharer is None:
+        raise Refuse(NOT_LINKED)
+    return sharer
+
+
+async def _grant_leader(services: Services, sharer: Sharer | None, actor_id: int) -> None:
+    # A leader's Telegram account gets the leader role, so /team shows in their /help.
+    if sharer is not None and sharer.is_leader and sharer.user_id is not None:
+        now = services.clock.now()
+        await services.users.grant(sharer.user_id, "leader", actor_id=actor_id, now=now)
+
+
+async def bind(update: Update, ctx: BotContext) -> None:
+    args = command_args(update)
+    if len(args) != 1:
+        raise BadUsage("Give your sharer id, as it appears in the shop's order export.")
+    services, user = ctx.services, update.effective_user
+    now = services.clock.now()
+    try:
+        request = await services.repo(Sharers).request_bind(user.id, args[0], now=now)
+    except SharerError as exc:
+        raise refusal(exc) from None
+    managers = await services.chats.by_purpose("managers")
+    targets = [managers.chat_id] if managers else sorted(services.settings.admin_ids)
+    for chat_id in targets:
+        t = await services.translator_for_chat(chat_id)
+        text = t("{person} asks to be linked to sharer id {sharer_id}.").format(
+            person=mention(user.id, user.full_name), sharer_id=esc(request.sharer_id)
+        )
+        buttons = [
+            [(t("Approve"), f"bind:ok:{request.id}"), (t("Reject"), f"bind:no:{request.id}")]
+        ]
+        await services.outbox.enqueue(
+            f"bind:{request.id}:{chat_id}", chat_id, text, due_at=now, now=now, buttons=buttons
+        )
+    await reply(
+        update,
+        ctx,
+        ctx.t("Your request for sharer id {sharer_id} is with the managers; I will tell you "
+              "their answer.").format(sharer_id=esc(request.sharer_id)),
+    )  # fmt: skip
+
+
+async def on_bind_button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    require(ctx, "manager")
+    _, verb, request_id = query.data.split(":")
+    services, actor = ctx.services, update.effective_user
+    repo = services.repo(Sharers)
+    try:
+        request, inviter = await repo.decide(
+            int(request_id), verb == "ok", actor_id=actor.id, now=services.clock.now()
+        )
+    except SharerError as exc:
+        raise refusal(exc) from None
+    approved = request.status == "approved"
+    if approved:
+        await _grant_leader(services, await repo.get(request.sharer_id), actor.id)
+    await query.answer(ctx.t("Done."))
+    decision = ctx.t("Approved by {name}.") if approved else ctx.t("Rejected by {name}.")
+    await query.edit_message_text(
+        f"{query.message.text_html}\n<b>{decision.format(name=esc(actor.full_name))}</b>",
+        parse_mode=ParseMode.HTML,
+    )
+    t = await services.translator_for_chat(request.user_id)
+    if approved:
+        text = t("You are now linked to sharer id {sharer_id}: send /me to see your figures.")
+    else:
+        text = t("A manager did not approve linking you to sharer id {sharer_id}.")
+    text = text.format(sharer_id=esc(request.sharer_id))
+    if inviter is not None:
+        text += "\n" + t("You joined through {name}'s invitation.").format(
+            name=esc(inviter.display)
+        )
+    now = services.clock.now()
+    await services.outbox.enqueue(
+        f"bind:done:{request.id}", request.user_id, text, due_at=now, now=now
+    )
+
+
+async def invite(update: Update, ctx: BotContext) -> None:
+    me = await my_sharer(ctx, update.effective_user.id)
+    repo = ctx.services.repo(Sharers)
+    code = await repo.referral_code(me.sharer_id, now=ctx.services.clock.now())
+    recruits = await repo.invitees(me.sharer_id)
+    lines = [
+        ctx.t("Your invitation link: {link}").format(link=deep_link(ctx, f"r_{code}")),
+        ctx.t.n(
+            "{n} person has joined through you so far.",
+            "{n} people have joined through you so far.",
+            len(recruits),
+        ).format(n=len(recruits)),
+    ]
+    lines += [f"• {esc(r.display)}" for r in recruits[:50]]
+    await reply(update, ctx, "\n".join(lines))
+
+
+async def on_referral(update: Update, ctx: BotContext, code: str) -> None:
+    repo, now = ctx.services.repo(Sharers), ctx.services.clock.now()
+    try:
+        outcome, inviter = await repo.open_referral(update.effective_user.id, code, now=now)
+    except SharerError as exc:
+        raise refusal(exc) from None
+    name = esc(inviter.display)
+    if outcome == "linked":
+        text = ctx.t("You joined through {name}'s invitation. Welcome!").format(name=name)
+    else:
+        text = ctx.t(
+            "Welcome! {name} invited you. Send /bind followed by your sharer id to link your "
+            "account; the invitation counts once a manager approves it."
+        ).format(name=name)
+    await reply(update, ctx, text)
+
+
+async def leader(update: Update, ctx: BotContext) -> None:
+    args = command_args(update)
+    if len(args) != 1:
+        raise BadUsage("Give the sharer id of the new team leader.")
+    services, actor = ctx.services, update.effective_user.id
+    repo = services.repo(Sharers)
+    try:
+        joined = await repo.make_leader(args[0], actor_id=actor, now=services.clock.now())
+    except SharerError as exc:
+        raise refusal(exc) from None
+    sharer = await repo.get(args[0])
+    await _grant_leader(services, sharer, actor)
+    text = ctx.t.n(
+        "{name} is now a team leader; {n} of their invitees joined the team.",
+        "{name} is now a team leader; {n} of their invitees joined the team.",
+        joined,
+    )
+    await reply(update, ctx, text.format(name=esc(sharer.display), n=joined))  # type: ignore[union-attr]
+
+
+async def _set_hidden(update: Update, ctx: BotContext, hidden: bool) -> None:
+    me = await my_sharer(ctx, update.effective_user.id)
+    services = ctx.services
+    await services.repo(Sharers).set_hidden(
+        me.sharer_id, hidden, actor_id=update.effective_user.id, now=services.clock.now()
+    )
+    if hidden:
+        await reply(
+            update, ctx, ctx.t("You no longer appear on leaderboards (/show_me undoes it).")
+        )
+    else:
+        await reply(update, ctx, ctx.t("You appear on leaderboards again."))
+
+
+async def hide_me(update: Update, ctx: BotContext) -> None:
+    await _set_hidden(update, ctx, True)
+
+
+async def show_me(update: Update, ctx: BotContext) -> None:
+    await _set_hidden(update, ctx, False)
 
 
 def register(app: Application) -> None:
-    """Nothing registered yet."""
+    command(app, "bind", bind, description=N_("link your sharer id to your account"),
+            usage="/bind <sharer_id>", where="private")  # fmt: skip
+    command(app, "invite", invite, description=N_("your invitation link and recruits"),
+            where="private")  # fmt: skip
+    command(app, "leader", leader, description=N_("make a sharer a team leader"),
+            usage="/leader <sharer_id>", roles={"manager"})  # fmt: skip
+    command(app, "hide_me", hide_me, description=N_("leave the leaderboards"))
+    command(app, "show_me", show_me, description=N_("appear on the leaderboards again"))
+    button(app, "bind", on_bind_button)
+    on_start_payload(app, "r", on_referral)

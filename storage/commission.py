@@ -1,0 +1,428 @@
+"""Commission figures from orders, rollups, the roster and settlements.
+
+A statement for one sharer is computed by the domain engine (`compute_month`) fed with only
+what that sharer's statement depends on: their own orders, their invitees' orders (level2,
+recruits) and their team members' month sales from the rollup. That keeps /me and
+/commission a few indexed reads, whatever the size of the order table.
+
+Settled months are frozen in settlement_lines; later changes to a settled month are booked as
+an adjustment in the first unsettled month, and each booked correction is kept per corrected
+month (settlement_corrections) so that it is never booked twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from bot.domain.commission import (
+    OrderFact,
+    SharerInfo,
+    Statement,
+    compute_month,
+    first_unsettled_month,
+    rank,
+    with_adjustment,
+)
+from bot.domain.money import DomainError, format_rate
+from bot.domain.rules import Rules
+from storage import audit
+from storage.db import Database, from_ts, to_ts
+
+Month = tuple[int, int]
+LINE_FIELDS = ("direct", "self_purchase", "level2", "team", "recruit", "adjustment", "total")
+
+
+class SettleError(DomainError):
+    """Codes: already_settled, not_over, earlier_unsettled (month), out_of_order (latest)."""
+
+
+def ym(month: Month) -> int:
+    return month[0] * 100 + month[1]
+
+
+def to_month(value: int) -> Month:
+    return divmod(value, 100)  # type: ignore[return-value]
+
+
+def shift(month: Month, by: int) -> Month:
+    index = month[0] * 12 + month[1] - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def month_start(month: Month, tz: tzinfo) -> datetime:
+    return datetime(month[0], month[1], 1, tzinfo=tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    month: Month
+    settled_at: datetime
+    rules: Rules
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    sharer_id: str
+    valid_fen: int
+    direct: int
+    self_purchase: int
+    level2: int
+    team: int
+    recruit: int
+    adjustment: int
+    total: int
+
+
+# --- the rules in force, frozen with a settlement --------------------------------------
+
+_FEN_KEYS = {"from", "reward", "first_month_min", "min_sales"}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def rules_to_json(rules: Rules) -> str:
+    """The rules as the manager would write them (percent strings, yuan), so they load back."""
+
+    def walk(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v, key) for v in value]
+        if key in _FEN_KEYS and isinstance(value, int):
+            return _yuan(value)
+        if key == "self_purchase" and value is None:
+            return "excluded"
+        if hasattr(value, "as_tuple"):  # Decimal rate
+            return format_rate(value)
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+    return json.dumps(walk(rules.model_dump(by_alias=True)), ensure_ascii=False)
+
+
+def rules_from_json(text: str) -> Rules:
+    return Rules.model_validate(json.loads(text))
+
+
+class Commission:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._boards: dict[tuple[object, ...], list[tuple[int, str, int]]] = {}
+
+    # --- inputs ------------------------------------------------------------------------
+
+    async def _info(self, sharer_id: str) -> SharerInfo:
+        row = await self.db.fetchone(
+            "SELECT buyer_id, inviter_id, leader_id FROM sharers WHERE sharer_id = ?", (sharer_id,)
+        )
+        if row is None:
+            return SharerInfo(sharer_id)
+        return SharerInfo(
+            sharer_id, row["buyer_id"] or "", row["inviter_id"] or "", row["leader_id"] or ""
+        )
+
+    async def _facts(
+        self, info: SharerInfo, month: int, cutoff: int, *, by_sku: bool
+    ) -> list[OrderFact]:
+        """A sharer's valid orders of the month, summed in SQL into one fact per what the
+        engine tells apart: self-purchase or not, pending or not, and (for the sharer's own
+        direct rate, where boosts apply) SKU and local day. A busy sharer's thousands of
+        orders become a few hundred facts; MAX(paid_at) keeps each group's day and its side
+        of the pending cutoff."""
+        keys = "sku, day, own, pending" if by_sku else "own, pending"
+        sku = "sku" if by_sku else "''"
+        rows = await self.db.fetchall(
+            f"SELECT {sku}, buyer_id = ? AND ? <> '' AS own,"
+            f" paid_at > ? AS pending, SUM(valid_fen), MAX(paid_at) FROM orders"
+            f" WHERE sharer_id = ? AND month = ? AND valid_fen > 0 GROUP BY {keys}",
+            (info.buyer_id, info.buyer_id, cutoff, info.sharer_id, month),
+        )
+        sid, buyer = info.sharer_id, info.buyer_id
+        return [
+            OrderFact(f"~{n}", sid, buyer if r[1] else "", r[0], from_ts(r[4]), r[3])  # type: ignore[arg-type]
+            for n, r in enumerate(rows)
+        ]
+
+    async def month_valid(self, sharer_id: str, month: int) -> tuple[int, int]:
+        row = await self.db.fetchone(
+            "SELECT valid_fen, orders FROM sharer_month WHERE sharer_id = ? AND month = ?",
+            (sharer_id, month),
+        )
+        return (row[0], row[1]) if row else (0, 0)
+
+    async def first_month(self, sharer_id: str) -> Month | None:
+        value = await self.db.fetchval(
+            "SELECT MIN(month) FROM orders WHERE sharer_id = ?", (sharer_id,)
+        )
+        return None if value is None else to_month(value)
+
+    async def compute(
+        self, rules: Rules, sharer_id: str, month: Month, tz: tzinfo, now: datetime
+    ) -> Statement:
+        """One sharer's statement for a month, before any adjustment."""
+        m = ym(month)
+        me = await self._info(sharer_id)
+        sharers = {sharer_id: me}
+        cutoff = to_ts(now - timedelta(days=rules.pending_days))
+        facts = await self._facts(me, m, cutoff, by_sku=True)
+        first: dict[str, Month] = {}
+        invitees = await self.db.fetchall(
+            "SELECT sharer_id, buyer_id, leader_id FROM sharers WHERE inviter_id = ?",
+            (sharer_id,),
+        )
+        for sid, buyer, leader in invitees:
+            if sid == sharer_id:
+                continue
+            sharers[sid] = SharerInfo(sid, buyer or "", sharer_id, leader or "")
+            own = await self._facts(sharers[sid], m, cutoff, by_sku=False)
+            facts += own
+            found = await self.first_month(sid) if own else None
+            if found is not None:
+                first[sid] = found
+        # Team members who are not invitees count only through their month sales (the rollup),
+        # entered as one summary fact each: the team component needs nothing else.
+        members = await self.db.fetchall(
+            "SELECT s.sharer_id, m.valid_fen FROM sharers s JOIN sharer_month m"
+            " ON m.sharer_id = s.sharer_id AND m.month = ? WHERE s.leader_id = ?",
+            (m, sharer_id),
+        )
+        start = month_start(month, tz)
+        for sid, valid in members:
+            if sid in sharers or sid == sharer_id:
+                continue
+            sharers[sid] = SharerInfo(sid, leader_id=sharer_id)
+            facts.append(OrderFact(f"~{sid}", sid, "", "", start, valid))
+        last, _ = await self.month_valid(sharer_id, ym(shift(month, -1)))
+        out = compute_month(
+            rules, month[0], month[1], tz, now, sharers, facts, {sharer_id: last}, first,
+            include=[sharer_id],
+        )  # fmt: skip
+        # The engine counted groups; orders and customers are counted here, in SQL.
+        orders, customers = await self.db.fetchone(
+            "SELECT COUNT(*), COUNT(DISTINCT NULLIF(buyer_id, '')) FROM orders"
+            " WHERE sharer_id = ? AND month = ? AND valid_fen > 0",
+            (sharer_id, m),
+        )  # type: ignore[misc]
+        return replace(out[sharer_id], order_count=orders, customer_count=customers)
+
+    # --- settlements -------------------------------------------------------------------
+
+    async def settled(self) -> dict[Month, Settled]:
+        rows = await self.db.fetchall("SELECT month, settled_at, rules FROM settlements")
+        return {
+            to_month(r[0]): Settled(to_month(r[0]), from_ts(r[1]), rules_from_json(r[2]))  # type: ignore[arg-type]
+            for r in rows
+        }
+
+    async def line(self, sharer_id: str, month: Month) -> Line | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM settlement_lines WHERE month = ? AND sharer_id = ?",
+            (ym(month), sharer_id),
+        )
+        return None if row is None else _line(row)
+
+    async def _paid(self, sharer_id: str, months: list[Month]) -> dict[Month, int]:
+        """What each settled month's own components have been paid so far (0 if nothing)."""
+        paid = {m: 0 for m in months}
+        for r in await self.db.fetchall(
+            "SELECT month, total - adjustment FROM settlement_lines WHERE sharer_id = ?",
+            (sharer_id,),
+        ):
+            paid[to_month(r[0])] = paid.get(to_month(r[0]), 0) + r[1]
+        for r in await self.db.fetchall(
+            "SELECT for_month, SUM(amount) FROM settlement_corrections WHERE sharer_id = ?"
+            " GROUP BY for_month",
+            (sharer_id,),
+        ):
+            paid[to_month(r[0])] = paid.get(to_month(r[0]), 0) + r[1]
+        return paid
+
+    async def statement(
+        self, rules: Rules, sharer_id: str, month: Month, tz: tzinfo, now: datetime
+    ) -> tuple[Statement, Settled | None]:
+        """The month's statement: frozen if settled, else computed with any adjustment."""
+        settled = await self.settled()
+        if month in settled:
+            line = await self.line(sharer_id, month) or Line(sharer_id, 0, 0, 0, 0, 0, 0, 0, 0)
+            return _frozen(line, month, rules), settled[month]
+        st = await self.compute(rules, sharer_id, month, tz, now)
+        if settled and month == first_unsettled_month(settled):
+            paid = await self._paid(sharer_id, list(settled))
+            recomputed = {}
+            for m, s in settled.items():
+                again = await self.compute(s.rules, sharer_id, m, tz, now)
+                recomputed[m] = again.total
+            st = with_adjustment(st, paid, recomputed)
+        return st, None
+
+    async def check_settle(self, month: Month, now: datetime, tz: tzinfo) -> list[Month]:
+        """Refuse what cannot be settled; returns the empty months in between, settled along.
+
+        Months are settled in order: an earlier month with orders must be settled first, and
+        empty months in between are settled (with no lines) together with this one, so that
+        "the first unsettled month" stays the month after the latest settled one.
+        """
+        settled = await self.settled()
+        if month in settled:
+            raise SettleError("already_settled")
+        if month_start(shift(month, 1), tz) > now:
+            raise SettleError("not_over")
+        latest = max(settled, default=None)
+        if latest is not None and month < latest:
+            raise SettleError("out_of_order", latest=latest)
+        floor = ym(latest) if latest else 0
+        earlier = await self.db.fetchval(
+            "SELECT MIN(month) FROM sharer_month WHERE month > ? AND month < ?", (floor, ym(month))
+        )
+        if earlier is not None:
+            raise SettleError("earlier_unsettled", month=to_month(earlier))
+        gaps, cursor = [], shift(latest, 1) if latest else month
+        while cursor < month:
+            gaps.append(cursor)
+            cursor = shift(cursor, 1)
+        return gaps
+
+    async def _all_month(
+        self, rules: Rules, month: Month, tz: tzinfo, now: datetime, include: set[str]
+    ) -> dict[str, Statement]:
+        """Every sharer's statement for a month (settlement: one pass over the month)."""
+        m = ym(month)
+        sharers = {
+            r[0]: SharerInfo(r[0], r[1] or "", r[2] or "", r[3] or "")
+            for r in await self.db.fetchall(
+                "SELECT sharer_id, buyer_id, inviter_id, leader_id FROM sharers"
+            )
+        }
+        rows = await self.db.fetchall(
+            "SELECT o.order_id, o.sharer_id, o.buyer_id, o.sku, o.paid_at, o.valid_fen"
+            " FROM sharer_month s JOIN orders o ON o.sharer_id = s.sharer_id AND o.month = s.month"
+            " WHERE s.month = ?",
+            (m,),
+        )
+        facts = [OrderFact(r[0], r[1], r[2], r[3], from_ts(r[4]), r[5]) for r in rows]  # type: ignore[arg-type]
+        last = dict(
+            await self.db.fetchall(
+                "SELECT sharer_id, valid_fen FROM sharer_month WHERE month = ?",
+                (ym(shift(month, -1)),),
+            )
+        )
+        first: dict[str, Month] = {}
+        for sid in {f.sharer_id for f in facts}:
+            if sharers.get(sid, SharerInfo(sid)).inviter_id:
+                found = await self.first_month(sid)
+                if found is not None:
+                    first[sid] = found
+        return compute_month(
+            rules, month[0], month[1], tz, now, sharers, facts, last, first, include=include
+        )
+
+    async def settle(
+        self, rules: Rules, month: Month, tz: tzinfo, now: datetime, *, actor_id: int
+    ) -> list[Line]:
+        """Freeze a month for everyone, in one transaction. Returns the lines written."""
+        gaps = await self.check_settle(month, now, tz)
+        settled = await self.settled()
+        history = {r[0] for r in await self.db.fetchall("SELECT sharer_id FROM settlement_lines")}
+        statements = await self._all_month(rules, month, tz, now, history)
+        corrections: dict[tuple[str, Month], int] = {}
+        if settled:
+            again = {
+                m: await self._all_month(s.rules, m, tz, now, history) for m, s in settled.items()
+            }
+            for sid, st in list(statements.items()):
+                paid = await self._paid(sid, list(settled))
+                recomputed = {m: again[m][sid].total if sid in again[m] else 0 for m in settled}
+                for m in settled:
+                    if recomputed[m] != paid[m]:
+                        corrections[(sid, m)] = recomputed[m] - paid[m]
+                statements[sid] = with_adjustment(st, paid, recomputed)
+        lines = [
+            Line(sid, st.month_valid_fen, *(getattr(st, f) for f in LINE_FIELDS))
+            for sid, st in sorted(statements.items())
+            if st.month_valid_fen or any(getattr(st, f) for f in LINE_FIELDS)
+        ]
+        async with self.db.transaction() as conn:
+            frozen = rules_to_json(rules)
+            for m in [*gaps, month]:
+                await conn.execute(
+                    "INSERT INTO settlements (month, settled_at, settled_by, rules)"
+                    " VALUES (?, ?, ?, ?)",
+                    (ym(m), to_ts(now), actor_id, frozen),
+                )
+            await conn.executemany(
+                "INSERT INTO settlement_lines (month, sharer_id, valid_fen, direct, self_purchase,"
+                " level2, team, recruit, adjustment, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(ym(month), ln.sharer_id, ln.valid_fen, *(getattr(ln, f) for f in LINE_FIELDS))
+                 for ln in lines],
+            )  # fmt: skip
+            await conn.executemany(
+                "INSERT INTO settlement_corrections (month, sharer_id, for_month, amount)"
+                " VALUES (?, ?, ?, ?)",
+                [(ym(month), sid, ym(m), amount) for (sid, m), amount in corrections.items()],
+            )
+            await audit.record(
+                conn, at=now, actor_id=actor_id, action="settle", entity="settlement",
+                entity_id=ym(month), after={"lines": len(lines), "empty_months": len(gaps),
+                "total": sum(ln.total for ln in lines)},
+            )  # fmt: skip
+        return lines
+
+    # --- leaderboards ------------------------------------------------------------------
+
+    async def board(self, period: tuple[Any, ...]) -> list[tuple[int, str, int]]:
+        """Ranked (rank, sharer_id, valid_fen) for a period, hidden sharers left out.
+
+        period: ("month", yyyymm) | ("days", first_day, last_day) | ("sku", sku, first, last).
+        Cached until the database changes (this connection's writes or anyone else's), so a
+        busy group asking /top again costs two tiny reads.
+        """
+        changes = await self.db.fetchval("SELECT total_changes()")
+        version = await self.db.fetchval("PRAGMA data_version")
+        key = (period, changes, version)
+        found = self._boards.get(key)
+        if found is not None:
+            return found
+        kind = period[0]
+        if kind == "month":
+            sql = "SELECT sharer_id, valid_fen FROM sharer_month WHERE month = ?"
+        elif kind == "days":
+            sql = (
+                "SELECT sharer_id, SUM(valid_fen) FROM sharer_day WHERE day BETWEEN ? AND ?"
+                " GROUP BY sharer_id"
+            )
+        else:
+            sql = (
+                "SELECT sharer_id, SUM(valid_fen) FROM sku_day WHERE sku = ?"
+                " AND day BETWEEN ? AND ? GROUP BY sharer_id"
+            )
+        rows = await self.db.fetchall(sql, period[1:])
+        hidden = {
+            r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden")
+        }
+        values = {sid: v for sid, v in rows if v > 0 and sid and sid not in hidden}
+        ranked = rank(values)
+        if len(self._boards) > 64:
+            self._boards.clear()
+        self._boards[key] = ranked
+        return ranked
+
+
+def _line(row: Any) -> Line:
+    return Line(row["sharer_id"], row["valid_fen"], *(row[f] for f in LINE_FIELDS))
+
+
+def _frozen(line: Line, month: Month, rules: Rules) -> Statement:
+    paid = line.direct + line.self_purchase + line.level2
+    return Statement(
+        sharer_id=line.sharer_id, year=month[0], month=month[1], level="",
+        month_valid_fen=line.valid_fen, order_count=0, customer_count=0,
+        direct_rate=rules.base_rate, direct=line.direct, self_purchase=line.self_purchase,
+        level2=line.level2, team=line.team, recruit=line.recruit, adjustment=line.adjustment,
+        total=line.total, pending=0, confirmed=paid,
+    )  # fmt: skip

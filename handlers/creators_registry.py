@@ -26,6 +26,7 @@ from bot.domain.pipeline import Stage
 from bot.i18n import N_
 from handlers.common import BadUsage, Refuse, command_args, esc, keyboard, mention, reply
 from handlers.registry import button, command
+from handlers.stage_names import STAGE_NAMES
 from storage.creators import Creator, Creators
 
 # Domain error code → message id; placeholders are the error's params.
@@ -55,19 +56,6 @@ ERRORS = {
         "No creator has the category {token}. Did you mean: {suggestions}?"
     ),
     "duplicate_filter": N_("{token} repeats a filter given already."),
-}
-STAGE_NAMES = {
-    Stage.SHIPPED: N_("shipped"),
-    Stage.SIGNED: N_("signed"),
-    Stage.VIDEO_POSTED: N_("video posted"),
-    Stage.RATED_GOOD: N_("rated good"),
-    Stage.RATED_POOR: N_("rated poor"),
-    Stage.RESHOOT_REQUESTED: N_("reshoot requested"),
-    Stage.CODE_RECEIVED: N_("code received"),
-    Stage.HANDED_TO_ADS: N_("handed to ads"),
-    Stage.DONE: N_("done"),
-    Stage.NO_SHOW: N_("no-show"),
-    Stage.CANCELLED: N_("cancelled"),
 }
 STATUS_NAMES = {"active": N_("active"), "paused": N_("paused"), "ended": N_("ended")}
 LIST_CAP = 30

@@ -21,22 +21,10 @@ from bot.domain.videos import parse_video_url
 from bot.i18n import N_, Translator
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
 from handlers.registry import command
+from handlers.stage_names import STAGE_NAMES
 from storage.creators import Creator, Creators
 from storage.samples import Sample, Samples
 
-STAGE_NAMES = {
-    Stage.SHIPPED: N_("shipped"),
-    Stage.SIGNED: N_("signed"),
-    Stage.VIDEO_POSTED: N_("video posted"),
-    Stage.RATED_GOOD: N_("rated good"),
-    Stage.RATED_POOR: N_("rated poor"),
-    Stage.RESHOOT_REQUESTED: N_("reshoot requested"),
-    Stage.CODE_RECEIVED: N_("code received"),
-    Stage.HANDED_TO_ADS: N_("handed to ads"),
-    Stage.DONE: N_("done"),
-    Stage.NO_SHOW: N_("no-show"),
-    Stage.CANCELLED: N_("cancelled"),
-}
 # Domain error code → message; params come from the error (stage names translated).
 ERRORS = {
     "closed": N_("This sample is closed ({stage})."),

@@ -47,9 +47,14 @@ CREATE TABLE orders (
     valid_fen   INTEGER NOT NULL,               -- 0 if refunded/cancelled, else amount − refund
     creator     TEXT NOT NULL DEFAULT '',       -- creator handle whose video or live sold it
     fingerprint INTEGER NOT NULL,               -- of the normalised row: unchanged rows skip
-    imported_at INTEGER NOT NULL
+    imported_at INTEGER NOT NULL,
+    -- Of the row's raw cells as last imported (0: unknown): a re-import skips parsing a row
+    -- whose cells are byte-for-byte what they were (storage/orders.py).
+    raw_fp      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
-CREATE INDEX orders_sharer_month ON orders(sharer_id, month);
+-- Covering for a sharer's month (commission) and for rebuilding sharer_month and sharer_day
+-- (GROUP BY sharer_id, month[, day]) without a sort or a lookup per order.
+CREATE INDEX orders_sharer_month ON orders(sharer_id, month, day, valid_fen);
 
 -- Rollups kept up to date by every import, so that reads stay fast at millions of orders.
 CREATE TABLE sharer_day (

@@ -1,0 +1,116 @@
+"""Order import speed against a plain baseline, measured in the same run on the same file.
+
+    .venv/bin/python bench/gen_orders.py --orders 1000000 --out /tmp/orders-1m.csv \
+        --roster /tmp/roster.csv
+    .venv/bin/python bench/bench_import.py --orders /tmp/orders-1m.csv --roster /tmp/roster.csv
+
+(1) baseline: csv.reader + one executemany INSERT of the raw rows into a fresh database with
+    the same `orders` table (same primary key and indexes, from the migration), one
+    transaction, the bot's pragmas (WAL, synchronous=NORMAL); only the status word is mapped,
+    because the table's CHECK constraint would refuse 已完成;
+(2) ours: `python -m bot import`'s code path (handlers.imports.import_orders_file: read,
+    validate, fingerprint, upsert, rollups, audit, report) into a fresh database whose roster
+    was imported first;
+(3) ours again: re-import of the unchanged file.
+Figures are rows/s of wall time; the machine is shared and noisy, so compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import re
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from bot.config import load_settings
+from bot.services import Services
+from handlers.imports import import_orders_file, import_roster_file
+
+STATUS = {
+    "": "paid",
+    "已完成": "paid",
+    "已支付": "paid",
+    "已退款": "refunded",
+    "已取消": "cancelled",
+}
+MIGRATION = Path(__file__).resolve().parent.parent / "storage/migrations/0002_sharers.sql"
+
+
+def orders_ddl() -> list[str]:
+    sql = MIGRATION.read_text(encoding="utf-8")
+    table = re.search(r"CREATE TABLE orders \(.*?\) WITHOUT ROWID;", sql, re.S)
+    assert table is not None
+    return [table.group(0), *re.findall(r"CREATE INDEX orders_\w+ ON orders\([^)]*\);", sql)]
+
+
+def baseline(data: bytes, path: Path) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    for statement in orders_ddl():
+        conn.execute(statement)
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    next(reader)
+    # 订单号,支付时间,分享员ID,买家ID,商品ID,商品名称,数量,实付金额,退款金额,订单状态,达人昵称
+    rows = [
+        (c[0], c[1], 0, 0, c[2], c[3], c[4], c[5], c[6], c[7], c[8] or 0, STATUS[c[9]], 0,
+         c[10], 0, 0)
+        for c in reader
+    ]  # fmt: skip
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO orders (order_id, paid_at, month, day, sharer_id, buyer_id, sku, product,"
+        " quantity, amount_fen, refund_fen, status, valid_fen, creator, fingerprint,"
+        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    return len(rows), time.perf_counter() - started
+
+
+async def ours(data: bytes, name: str, roster: bytes, path: Path) -> tuple[float, float, str]:
+    settings = load_settings(telegram_bot_token="1:bench", database_path=path)
+    services = await Services.create(settings)
+    try:
+        await import_roster_file(services, roster, "roster.csv", actor_id=None)
+        started = time.perf_counter()
+        report = await import_orders_file(services, data, name, actor_id=None)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        again = await import_orders_file(services, data, name, actor_id=None)
+        second = time.perf_counter() - started
+        drift = await services.db.fetchval("SELECT count(*) FROM orders")
+        return first, second, f"{report.splitlines()[0]}\n{again.splitlines()[0]}\n{drift:,} stored"
+    finally:
+        await services.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=Path, required=True)
+    parser.add_argument("--roster", type=Path, required=True)
+    args = parser.parse_args()
+    data, roster = args.orders.read_bytes(), args.roster.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, base = baseline(data, Path(tmp) / "baseline.sqlite3")
+        first, again, summary = asyncio.run(
+            ours(data, args.orders.name, roster, Path(tmp) / "ours.sqlite3")
+        )
+    print(summary)
+    print(f"rows                 {rows:,}")
+    print(f"baseline             {base:7.2f} s  {rows / base:10,.0f} rows/s")
+    print(f"ours, first import   {first:7.2f} s  {rows / first:10,.0f} rows/s")
+    print(f"ours, re-import      {again:7.2f} s  {rows / again:10,.0f} rows/s")
+    print(f"first import / baseline speed   {base / first:.2f}x  (target >= 1.1x)")
+    print(f"re-import / first import speed  {first / again:.2f}x  (target >= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

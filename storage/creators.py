@@ -15,7 +15,7 @@ import aiosqlite
 from bot.domain.creator_stats import SampleFacts
 from bot.domain.creators import CreatorStatus, Tier, closest_handles, handle_key
 from bot.domain.money import DomainError
-from bot.domain.pipeline import VIDEO_STAGES, Stage
+from bot.domain.pipeline import Stage
 from bot.domain.screening import CreatorProfile
 from storage import audit
 from storage.db import Database, from_ts, to_ts
@@ -62,17 +62,6 @@ SCREENING = {
     "products": "products_28d",
 }
 _BP = {"adult_bp", "female_bp", "interaction_bp"}
-_VIDEO = "(s.video_at IS NOT NULL OR s.stage IN ({}))".format(
-    ", ".join(f"'{stage.value}'" for stage in sorted(VIDEO_STAGES))
-)
-# The same counting as bot.domain.creator_stats.compute_stats, in SQL, so /find aggregates
-# 50,000 samples in one GROUP BY (tests/storage check the two agree).
-_SIGNED = (
-    f"CASE WHEN {_VIDEO} THEN 1 WHEN s.stage = 'cancelled' THEN 0"
-    " WHEN s.signed_at IS NOT NULL OR s.stage <> 'shipped' THEN 1 ELSE 0 END"
-)
-
-
 _TIER_ORDER = "CASE tier WHEN 'S' THEN 0 WHEN 'A' THEN 1 ELSE 2 END"
 
 
@@ -120,7 +109,6 @@ def _creator(row: aiosqlite.Row) -> Creator:
 class Creators:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._profiles: tuple[tuple[int, int], list[CreatorProfile]] | None = None
 
     async def get(self, creator_id: int) -> Creator | None:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM creators WHERE id = ?", (creator_id,))
@@ -333,32 +321,19 @@ class Creators:
         return {c.strip() for r in rows for c in r["categories"].split(",") if c.strip()}
 
     async def profiles(self) -> list[CreatorProfile]:
-        """Every creator as a screening profile with the bot's own figures (three queries).
+        """Every creator as a screening profile with the bot's own figures: two small reads.
 
-        Reading 50,000 samples costs more than /find may take, so the result is kept until
-        the database changes: total_changes() counts every row this process's one connection
-        wrote, data_version moves when another process (the import CLI) commits.
+        The sample figures come from creator_sample_stats, which triggers keep up to date as
+        samples change (migration 0006), and sales from the attributed-sales rollup.
         """
-        row = await self.db.fetchone("SELECT total_changes()")
-        version = await self.db.fetchval("PRAGMA data_version")
-        key = (int(row[0]), int(version))
-        if self._profiles is not None and self._profiles[0] == key:
-            return self._profiles[1]
         sales = await self.attributed_all()
         rows = await self.db.fetchall(
             "SELECT c.handle, c.handle_key, c.tier, c.followers, c.categories, c.adult_bp,"
             " c.female_bp, c.posts_30d, c.interaction_bp, c.products_28d, c.status,"
             " c.blocked_reason, a.signed, a.video, a.chases, a.replied"
-            " FROM creators c LEFT JOIN ("
-            f"  SELECT s.creator_id, SUM({_SIGNED}) AS signed,"
-            f"  SUM(CASE WHEN {_VIDEO} AND ({_SIGNED}) = 1 THEN 1 ELSE 0 END) AS video,"
-            "   SUM(s.chases) AS chases, SUM(s.chases_replied) AS replied"
-            "   FROM samples s GROUP BY s.creator_id"
-            " ) a ON a.creator_id = c.id"
+            " FROM creators c LEFT JOIN creator_sample_stats a ON a.creator_id = c.id"
         )
-        profiles = [_profile(r, sales.get(r["handle_key"], 0)) for r in rows]
-        self._profiles = (key, profiles)
-        return profiles
+        return [_profile(r, sales.get(r["handle_key"], 0)) for r in rows]
 
     async def export_creators(self) -> list[aiosqlite.Row]:
         return await self.db.fetchall(

@@ -73,6 +73,12 @@ async def test_profiles_agree_with_compute_stats(services: Services) -> None:
                 (rng.choice(ids), stage.value, to_ts(T0), to_ts(T0) if signed else None,
                  to_ts(T0) if video else None, chases, rng.randint(0, chases), 0, 0),
             )  # fmt: skip
+        for sample_id in rng.sample(range(1, 121), 40):  # later changes reach the figures
+            await conn.execute(
+                "UPDATE samples SET stage = ?, video_at = ?, chases = chases + 1 WHERE id = ?",
+                (rng.choice(list(Stage)).value, rng.choice([None, to_ts(T0)]), sample_id),
+            )
+        await conn.execute("DELETE FROM samples WHERE id = 7")
         await conn.execute(
             "INSERT INTO orders (order_id, paid_at, month, day, amount_fen, status, valid_fen,"
             " creator, fingerprint, imported_at) VALUES ('o', 0, 1, 1, 990, 'paid', 990,"
@@ -102,7 +108,7 @@ async def test_import_rows_is_one_transaction(services: Services) -> None:
     assert (await repo.get(cid)).tier == "A"
 
 
-async def test_kept_profiles_follow_every_write(services: Services) -> None:
+async def test_profiles_follow_every_write(services: Services) -> None:
     repo = services.repo(Creators)
     cid = await add(services, "lily")
     [before] = await repo.profiles()

@@ -1,18 +1,19 @@
 """Console demo data for the sharer programme: a roster, bindings and orders.
 
 Eve leads a team (she recruited Fay; Fay recruited Gus). Orders fall in this month and last
-month of the bot's clock, so /me, /commission, /top and /team show real figures. The roster
-and orders are written with SQL (kept consistent with the rollups, as an import would); the
-bindings and the leader go through the real bot, as the people would do it.
+month of the bot's clock, so /me, /commission, /top and /team show real figures. Everything
+goes through the real bot as people would do it: Ada uploads the roster and an order export,
+the sharers ask to bind their ids and Ada approves, and she makes Eve a team leader.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from datetime import timedelta
 
 from bot.driver import Driver
-from storage.db import to_ts
 
 ROSTER = [  # sharer_id, name, buyer_id, inviter_id
     ("EVE01", "Eve Chen", "BEVE", None),
@@ -23,13 +24,19 @@ ROSTER = [  # sharer_id, name, buyer_id, inviter_id
 SALES = {"EVE01": (9, 1200_00), "FAY01": (6, 800_00), "GUS01": (3, 450_00), "HAN01": (2, 300_00)}
 
 
-async def _write(driver: Driver) -> None:
-    services = driver.services
-    now, tz = services.clock.now(), services.settings.tz
+def _files(driver: Driver) -> tuple[bytes, bytes]:
+    """The roster and an order export for this month and last, as the shop would send them."""
+    now, tz = driver.services.clock.now(), driver.services.settings.tz
     today = now.astimezone(tz).replace(hour=11, minute=0, second=0, microsecond=0)
     last_month = today.replace(day=1) - timedelta(days=20)
     rng = random.Random(4)
-    rows = []
+    roster = io.StringIO()
+    writer = csv.writer(roster)
+    writer.writerow(["分享员ID", "昵称", "买家ID", "邀请人ID"])
+    writer.writerows((sid, name, buyer, inviter or "") for sid, name, buyer, inviter in ROSTER)
+    orders = io.StringIO()
+    writer = csv.writer(orders)
+    writer.writerow(["订单号", "支付时间", "分享员ID", "买家ID", "商品ID", "实付金额", "退款金额"])
     for sid, (count, typical) in SALES.items():
         for n in range(count):
             for base, tag in ((today, "a"), (last_month, "b")):
@@ -37,40 +44,18 @@ async def _write(driver: Driver) -> None:
                 amount = typical // 2 + rng.randrange(typical)
                 refund = amount // 3 if n == 2 else 0
                 buyer = f"BUY{rng.randrange(500)}" if n != 1 else f"B{sid[:3]}"
-                rows.append((f"{sid}-{tag}{n}", paid, sid, buyer, f"SKU-00{n % 3 + 1}",
-                             amount, refund))  # fmt: skip
-    async with services.db.transaction() as conn:
-        for sid, name, buyer, inviter in ROSTER:
-            await conn.execute(
-                "INSERT INTO sharers (sharer_id, name, buyer_id, inviter_id, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sharer_id) DO NOTHING",
-                (sid, name, buyer, inviter, to_ts(now), to_ts(now)),
-            )
-        for oid, paid, sid, buyer, sku, amount, refund in rows:
-            local = paid.astimezone(tz)
-            month, day = local.year * 100 + local.month, int(local.strftime("%Y%m%d"))
-            valid = amount - refund
-            await conn.execute(
-                "INSERT OR IGNORE INTO orders (order_id, paid_at, month, day, sharer_id, buyer_id,"
-                " sku, amount_fen, refund_fen, status, valid_fen, fingerprint, imported_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'paid', ?, 0, ?)",
-                (oid, to_ts(paid), month, day, sid, buyer, sku, amount, refund, valid, to_ts(now)),
-            )
-            for sql, key in (
-                ("INSERT INTO sharer_day VALUES (?, ?, ?, 1)", (sid, day)),
-                ("INSERT INTO sharer_month VALUES (?, ?, ?, 1)", (sid, month)),
-                ("INSERT INTO sku_day VALUES (?, ?, ?, ?, 1)", (sku, day, sid)),
-            ):
-                await conn.execute(
-                    sql + " ON CONFLICT DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,"
-                    " orders = orders + 1",
-                    (*key, valid),
-                )
+                writer.writerow([
+                    f"{sid}-{tag}{n}", paid.strftime("%Y-%m-%d %H:%M:%S"), sid, buyer,
+                    f"SKU-00{n % 3 + 1}", f"{amount / 100:.2f}", f"{refund / 100:.2f}",
+                ])  # fmt: skip
+    return roster.getvalue().encode("utf-8-sig"), orders.getvalue().encode("utf-8-sig")
 
 
 async def load(driver: Driver, people: dict, groups: dict) -> None:
-    await _write(driver)
     ada = people["ada"].id
+    roster, orders = _files(driver)
+    await driver.upload(ada, ada, roster, "分享员名单.csv", "/import_sharers")
+    await driver.upload(ada, ada, orders, "订单导出.csv", "/import")
     for person, sid in (("eve", "EVE01"), ("fay", "FAY01"), ("gus", "GUS01")):
         await driver.say(people[person].id, people[person].id, f"/bind {sid}")
         await driver.tick()

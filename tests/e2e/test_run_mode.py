@@ -146,3 +146,23 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
         assert process.returncode == 0, stderr.decode()
+
+
+async def test_a_bad_rules_file_stops_the_start_naming_the_key(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('base_rate = "6%"\n[[steps]]\nfrom = 100\nrate = "-8%"\n', encoding="utf-8")
+    environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "RULES_FILE": str(rules)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await process.communicate()
+    assert process.returncode == 2
+    [line] = stderr.decode().strip().splitlines()
+    assert line.startswith("RULES_FILE: ") and "steps[0].rate" in line

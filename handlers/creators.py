@@ -6,6 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     ads,
+    creator_card,
     creators_import,
     creators_registry,
     exports,
@@ -14,7 +15,16 @@ from handlers import (
     samples,
 )
 
-PARTS = [creators_registry, creators_import, exports, samples, ads, pipeline_view, pipeline_jobs]
+PARTS = [
+    creators_registry,
+    creator_card,
+    creators_import,
+    exports,
+    samples,
+    ads,
+    pipeline_view,
+    pipeline_jobs,
+]
 
 
 def register(app: Application) -> None:

@@ -1,0 +1,186 @@
+"""A creator at a glance (SPEC §2): /creator (the card, with buttons that switch it to the
+samples or the notes in place) and /creators (the list, with its filters)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application
+
+from bot.context import BotContext
+from bot.domain.creator_stats import compute_stats
+from bot.domain.pipeline import Stage
+from bot.i18n import N_
+from handlers.common import BadUsage, Refuse, command_args, esc, keyboard, reply
+from handlers.creators_registry import (
+    STATUS_NAMES,
+    find_creator,
+    local_date,
+    owner_label,
+    repo,
+)
+from handlers.registry import button, command
+from handlers.stage_names import STAGE_NAMES
+from storage.creators import Creator
+
+LIST_CAP = 30
+
+
+NOTES_ON_CARD = 3
+
+
+async def card_text(ctx: BotContext, c: Creator) -> str:
+    t, r = ctx.t, repo(ctx)
+    notes = await r.notes(c.id, NOTES_ON_CARD)
+    sales_fen, orders = await r.attributed(c.handle)
+    stats = compute_stats(
+        await r.sample_facts(c.id), contacts=[n.at for n in notes] +
+        ([c.last_contact_at] if c.last_contact_at else []),
+        attributed_sales_fen=sales_fen, attributed_orders=orders,
+    )  # fmt: skip
+    followers = t.number(c.followers) if c.followers is not None else "—"
+    lines = [
+        f"<b>{esc(c.handle)}</b> · {c.tier} · {c.platform}",
+        t("Owner: {owner}").format(owner=await owner_label(ctx, c.owner_id)),
+        t("Followers: {followers} · category: {category}").format(
+            followers=followers, category=esc(c.category or "—")
+        ),
+    ]
+    if c.blocked_reason is not None:
+        lines.append(t("⛔ Blocked: {reason}").format(reason=esc(c.blocked_reason)))
+    else:
+        lines.append(t("Status: {status}").format(status=t(STATUS_NAMES[c.status])))
+    if c.review_flag:
+        lines.append(t("Up for tier review: {why}").format(why=esc(c.review_flag)))
+    stages = ", ".join(f"{t(STAGE_NAMES[s])} {n}" for s, n in stats.by_stage.items()) or "—"
+    lines.append(t("Samples: {count} ({stages})").format(count=stats.samples, stages=stages))
+    days = t.number(stats.avg_days_to_video) if stats.avg_days_to_video is not None else "—"
+    lines.append(
+        t("Fulfilment: {rate} · signing to video: {days} days").format(
+            rate=t.percent(stats.fulfilment_rate), days=days
+        )
+    )
+    lines.append(
+        t("Chases: {chases}, answered {replied} ({rate})").format(
+            chases=stats.chases, replied=stats.chases_replied, rate=t.percent(stats.reply_rate)
+        )
+    )
+    last = local_date(ctx, stats.last_contact) if stats.last_contact else "—"
+    lines.append(t("Last contact: {date}").format(date=last))
+    lines.append(
+        t("Attributed sales: {amount} ({orders} orders)").format(
+            amount=t.money(stats.attributed_sales_fen), orders=stats.attributed_orders
+        )
+    )
+    if notes:
+        lines.append(t("Notes:"))
+        lines += [f"• {local_date(ctx, n.at)} {esc(n.author)}: {esc(n.text)}" for n in notes]
+    return "\n".join(lines)
+
+
+def card_buttons(ctx: BotContext, c: Creator, showing: str = "c") -> list[list[tuple[str, str]]]:
+    views = [("s", ctx.t("Samples")), ("n", ctx.t("Notes")), ("c", ctx.t("Card"))]
+    return [[(label, f"cr:{view}:{c.id}") for view, label in views if view != showing]]
+
+
+async def creator_card(update: Update, ctx: BotContext) -> None:
+    args = command_args(update)
+    if not args or len(args) > 2:
+        raise BadUsage("Give the creator's handle.")
+    c = await find_creator(ctx, args[0], args[1] if len(args) > 1 else None)
+    await reply(update, ctx, await card_text(ctx, c), buttons=card_buttons(ctx, c))
+
+
+async def samples_text(ctx: BotContext, c: Creator) -> str:
+    rows = await repo(ctx).samples_of(c.id)
+    lines = [ctx.t("Samples of {handle}:").format(handle=f"<b>{esc(c.handle)}</b>")]
+    for row in rows:
+        stage = ctx.t(STAGE_NAMES[Stage(row["stage"])])
+        lines.append(f"#{row['id']} {esc(row['product'])} — {stage}")
+    if not rows:
+        lines.append(ctx.t("No samples yet."))
+    return "\n".join(lines)
+
+
+async def notes_text(ctx: BotContext, c: Creator) -> str:
+    notes = await repo(ctx).notes(c.id, limit=10)
+    lines = [ctx.t("Notes on {handle}:").format(handle=f"<b>{esc(c.handle)}</b>")]
+    lines += [f"• {local_date(ctx, n.at)} {esc(n.author)}: {esc(n.text)}" for n in notes]
+    if not notes:
+        lines.append(ctx.t("No notes yet."))
+    return "\n".join(lines)
+
+
+async def on_button(update: Update, ctx: BotContext) -> None:
+    """Switch the card between its views; pressing twice changes nothing."""
+    query = update.callback_query
+    _, view, raw_id = query.data.split(":")
+    c = await repo(ctx).get(int(raw_id))
+    if c is None:
+        raise Refuse("This creator no longer exists.")
+    if c.owner_id != query.from_user.id and "bd" not in ctx.roles:
+        raise Refuse("Only the owner of {handle}, the BD team or a manager may use this.",
+                     handle=c.handle)  # fmt: skip
+    render = {"s": samples_text, "n": notes_text}.get(view, card_text)
+    text = await render(ctx, c)
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(card_buttons(ctx, c, view)),
+            disable_web_page_preview=True,
+        )  # fmt: skip
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+    await query.answer()
+
+
+# --- /creators, /tier, /note, /block, /unblock ----------------------------------------------
+
+
+async def creators_list(update: Update, ctx: BotContext) -> None:
+    args = command_args(update)
+    word = args[0].strip().lower() if args else ""
+    if len(args) > 1 or word not in ("", "s", "a", "b", "mine", "overdue"):
+        raise BadUsage("Choose S, A, B, mine or overdue.")
+    now = ctx.services.clock.now()
+    found, total = await repo(ctx).listing(
+        tier=word.upper() if word in ("s", "a", "b") else None,
+        owner_id=update.effective_user.id if word == "mine" else None,
+        overdue_at=now if word == "overdue" else None, limit=LIST_CAP,
+    )  # fmt: skip
+    if not found:
+        await reply(update, ctx, ctx.t("No creators here yet."))
+        return
+    lines = [ctx.t.n("{n} creator:", "{n} creators:", total).format(n=total)]
+    for c in found:
+        followers = ctx.t.number(c.followers) if c.followers is not None else "—"
+        mark = " ⛔" if c.blocked_reason is not None else ""
+        owner = await owner_label(ctx, c.owner_id)
+        lines.append(
+            f"{c.tier} <b>{esc(c.handle)}</b> · {c.platform} · {followers} · {owner}{mark}"
+        )
+    if total > len(found):
+        more = total - len(found)
+        lines.append(ctx.t("…and {n} more.").format(n=more))
+    await reply(update, ctx, "\n".join(lines))
+
+
+def register(app: Application) -> None:
+    command(
+        app,
+        "creator",
+        creator_card,
+        description=N_("a creator's card"),
+        usage="/creator <handle> [platform]",
+        roles={"bd"},
+    )
+    command(
+        app,
+        "creators",
+        creators_list,
+        description=N_("list creators"),
+        usage="/creators [S|A|B|mine|overdue]",
+        roles={"bd"},
+    )
+    button(app, "cr", on_button)

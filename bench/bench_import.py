@@ -8,9 +8,9 @@
     the same `orders` table (same primary key and indexes, from the migration), one
     transaction, the bot's pragmas (WAL, synchronous=NORMAL); only the status word is mapped,
     because the table's CHECK constraint would refuse 已完成;
-(2) ours: `python -m bot import`'s code path (handlers.imports.import_orders_file: read,
-    validate, fingerprint, upsert, rollups, audit, report) into a fresh database whose roster
-    was imported first;
+(2) ours: `python -m bot import`'s code path (handlers.imports.import_orders_file: read, stage,
+    validate in SQL (slow rows by the domain parser), upsert, rollups, audit, report) into a
+    fresh database whose roster was imported first;
 (3) ours again: re-import of the unchanged file.
 Figures are rows/s of wall time; the machine is shared and noisy, so compare the ratios.
 """

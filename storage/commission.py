@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.domain.commission import (
@@ -388,9 +388,11 @@ class Commission:
         found = self._boards.get(key)
         if found is not None:
             return found
-        kind = period[0]
+        kind, params = period[0], period[1:]
         if kind == "month":
             sql = "SELECT sharer_id, valid_fen FROM sharer_month WHERE month = ?"
+        elif kind == "days" and (week := _iso_week(*period[1:])) is not None:
+            sql, params = "SELECT sharer_id, valid_fen FROM sharer_week WHERE week = ?", (week,)
         elif kind == "days":
             sql = (
                 "SELECT sharer_id, SUM(valid_fen) FROM sharer_day WHERE day BETWEEN ? AND ?"
@@ -401,7 +403,7 @@ class Commission:
                 "SELECT sharer_id, SUM(valid_fen) FROM sku_day WHERE sku = ?"
                 " AND day BETWEEN ? AND ? GROUP BY sharer_id"
             )
-        rows = await self.db.fetchall(sql, period[1:])
+        rows = await self.db.fetchall(sql, params)
         hidden = {
             r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden")
         }
@@ -411,6 +413,20 @@ class Commission:
             self._boards.clear()
         self._boards[key] = ranked
         return ranked
+
+
+def _iso_week(first: int, last: int) -> int | None:
+    """ISO year*100 + week when yyyymmdd `first`..`last` is exactly one Monday–Sunday week
+    (what sharer_week holds), else None."""
+    try:
+        monday = date(first // 10000, first // 100 % 100, first % 100)
+    except ValueError:
+        return None
+    sunday = monday + timedelta(days=6)
+    if monday.weekday() or sunday.year * 10000 + sunday.month * 100 + sunday.day != last:
+        return None
+    year, week, _ = monday.isocalendar()
+    return year * 100 + week
 
 
 def _line(row: Any) -> Line:

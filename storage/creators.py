@@ -264,10 +264,10 @@ class Creators:
     async def attributed(self, handle: str) -> tuple[int, int]:
         """(Σ valid_fen, orders) of orders whose creator is this handle, case-insensitively."""
         key = handle_key(handle)
+        # creator_sales is orders summed per creator as written (storage/orders.py keeps it).
         rows = await self.db.fetchall(
-            "SELECT creator, SUM(valid_fen) AS fen, COUNT(*) AS n FROM orders"
-            " WHERE creator <> '' AND lower(ltrim(trim(creator), '@')) = lower(?)"
-            " GROUP BY creator",
+            "SELECT creator, valid_fen AS fen, orders AS n FROM creator_sales"
+            " WHERE lower(ltrim(trim(creator), '@')) = lower(?)",
             (handle,),
         )
         matching = [r for r in rows if _key_or_none(r["creator"]) == key]
@@ -276,9 +276,7 @@ class Creators:
     async def attributed_all(self) -> dict[str, int]:
         """handle_key → Σ valid_fen, for every creator named on an order (one GROUP BY)."""
         out: dict[str, int] = {}
-        rows = await self.db.fetchall(
-            "SELECT creator, SUM(valid_fen) AS fen FROM orders WHERE creator <> '' GROUP BY creator"
-        )
+        rows = await self.db.fetchall("SELECT creator, valid_fen AS fen FROM creator_sales")
         for row in rows:
             key = _key_or_none(row["creator"])
             if key is not None:

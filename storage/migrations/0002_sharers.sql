@@ -84,6 +84,83 @@ CREATE TABLE sku_day (
     PRIMARY KEY (sku, day, sharer_id)
 ) WITHOUT ROWID;
 
+-- A sharer's ISO week (year*100 + ISO week of the local day): the week leaderboard reads one
+-- row per sharer instead of summing seven sharer_day rows each. Kept equal to sharer_day summed
+-- by week by the triggers below, whoever writes sharer_day (the import, tests, the demo); the
+-- import drops them for a bulk load and rebuilds this table by one GROUP BY.
+CREATE TABLE sharer_week (
+    sharer_id TEXT NOT NULL,
+    week      INTEGER NOT NULL,
+    valid_fen INTEGER NOT NULL,
+    orders    INTEGER NOT NULL,
+    PRIMARY KEY (sharer_id, week)
+) WITHOUT ROWID;
+CREATE INDEX sharer_week_week ON sharer_week(week, valid_fen);
+
+CREATE TRIGGER sharer_week_insert AFTER INSERT ON sharer_day BEGIN
+    INSERT INTO sharer_week (sharer_id, week, valid_fen, orders)
+    VALUES (new.sharer_id, (SELECT CAST(strftime('%Y', t) AS INTEGER) * 100 + (CAST(strftime('%j', t) AS INTEGER) - 1) / 7 + 1
+         FROM (SELECT date(d, (3 - (CAST(strftime('%w', d) AS INTEGER) + 6) % 7) || ' days') AS t
+         FROM (SELECT printf('%04d-%02d-%02d', new.day / 10000, new.day / 100 % 100, new.day % 100) AS d))), new.valid_fen, new.orders)
+    ON CONFLICT (sharer_id, week) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + excluded.orders;
+    DELETE FROM sharer_week WHERE orders = 0 AND sharer_id = new.sharer_id;
+END;
+CREATE TRIGGER sharer_week_update AFTER UPDATE ON sharer_day BEGIN
+    INSERT INTO sharer_week (sharer_id, week, valid_fen, orders)
+    VALUES (old.sharer_id, (SELECT CAST(strftime('%Y', t) AS INTEGER) * 100 + (CAST(strftime('%j', t) AS INTEGER) - 1) / 7 + 1
+         FROM (SELECT date(d, (3 - (CAST(strftime('%w', d) AS INTEGER) + 6) % 7) || ' days') AS t
+         FROM (SELECT printf('%04d-%02d-%02d', old.day / 10000, old.day / 100 % 100, old.day % 100) AS d))), -old.valid_fen, -old.orders)
+    ON CONFLICT (sharer_id, week) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + excluded.orders;
+    INSERT INTO sharer_week (sharer_id, week, valid_fen, orders)
+    VALUES (new.sharer_id, (SELECT CAST(strftime('%Y', t) AS INTEGER) * 100 + (CAST(strftime('%j', t) AS INTEGER) - 1) / 7 + 1
+         FROM (SELECT date(d, (3 - (CAST(strftime('%w', d) AS INTEGER) + 6) % 7) || ' days') AS t
+         FROM (SELECT printf('%04d-%02d-%02d', new.day / 10000, new.day / 100 % 100, new.day % 100) AS d))), new.valid_fen, new.orders)
+    ON CONFLICT (sharer_id, week) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + excluded.orders;
+    DELETE FROM sharer_week WHERE orders = 0 AND sharer_id IN (old.sharer_id, new.sharer_id);
+END;
+CREATE TRIGGER sharer_week_delete AFTER DELETE ON sharer_day BEGIN
+    INSERT INTO sharer_week (sharer_id, week, valid_fen, orders)
+    VALUES (old.sharer_id, (SELECT CAST(strftime('%Y', t) AS INTEGER) * 100 + (CAST(strftime('%j', t) AS INTEGER) - 1) / 7 + 1
+         FROM (SELECT date(d, (3 - (CAST(strftime('%w', d) AS INTEGER) + 6) % 7) || ' days') AS t
+         FROM (SELECT printf('%04d-%02d-%02d', old.day / 10000, old.day / 100 % 100, old.day % 100) AS d))), -old.valid_fen, -old.orders)
+    ON CONFLICT (sharer_id, week) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + excluded.orders;
+    DELETE FROM sharer_week WHERE orders = 0 AND sharer_id = old.sharer_id;
+END;
+
+-- Σ valid_fen and the number of orders (every order naming the creator, refunded ones too, as
+-- the creator card counts them) per creator as written on orders (creator <> ''): the card and
+-- /find read this instead of scanning orders. Kept by the triggers below for any writer of
+-- orders; the import drops them for its span and shifts this table itself, set-based.
+CREATE TABLE creator_sales (
+    creator   TEXT PRIMARY KEY,
+    valid_fen INTEGER NOT NULL,
+    orders    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER creator_sales_insert AFTER INSERT ON orders WHEN new.creator <> '' BEGIN
+    INSERT INTO creator_sales (creator, valid_fen, orders) VALUES (new.creator, new.valid_fen, 1)
+    ON CONFLICT (creator) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + 1;
+END;
+CREATE TRIGGER creator_sales_update AFTER UPDATE OF creator, valid_fen ON orders BEGIN
+    UPDATE creator_sales SET valid_fen = valid_fen - old.valid_fen, orders = orders - 1
+    WHERE creator = old.creator;
+    INSERT INTO creator_sales (creator, valid_fen, orders)
+    SELECT new.creator, new.valid_fen, 1 WHERE new.creator <> ''
+    ON CONFLICT (creator) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + 1;
+    DELETE FROM creator_sales WHERE orders = 0 AND creator = old.creator;
+END;
+CREATE TRIGGER creator_sales_delete AFTER DELETE ON orders WHEN old.creator <> '' BEGIN
+    UPDATE creator_sales SET valid_fen = valid_fen - old.valid_fen, orders = orders - 1
+    WHERE creator = old.creator;
+    DELETE FROM creator_sales WHERE orders = 0 AND creator = old.creator;
+END;
+
 CREATE TABLE imports (
     id        INTEGER PRIMARY KEY,
     kind      TEXT NOT NULL,                    -- orders | sharers | creators

@@ -1,0 +1,305 @@
+"""The SQL of the set-based order import (storage/orders.py).
+
+The fast path converts only the canonical spellings, and only where the result is provably
+what the domain's parse_orders would give; it yields NULL for anything else, and those rows go
+through parse_orders itself (the slow path), the single authority on validity and errors:
+- order_id and the other text cells: trimmed of exactly what Python's str.strip() removes;
+- paid_at: `YYYY-MM-DD HH:MM[:SS]` (or with slashes), ASCII, in an hour whose UTC offset is one
+  constant (checked in Python per distinct local hour, by the domain's parse_paid_at);
+- amount and refund: ASCII digits with an optional `.d`/`.dd`, at most 15 characters, turned
+  into integer fen by string operations and CAST AS INTEGER (never REAL); refund ≤ amount;
+- quantity: empty (1) or ASCII digits with a non-zero digit; status: a key of STATUS_WORDS.
+The blob-length checks matter: GLOB and length() stop at a NUL character, and CSV cells may
+hold one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.orders import (
+    STATUS_WORDS,
+    OrderRow,
+    OrderRowError,
+    ParsedOrders,
+    RowError,
+    parse_orders,
+    parse_paid_at,
+)
+from bot.domain.tables import Table
+
+# Every character for which str.isspace() is true: what str.strip() removes (unit-tested).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_TEXT = ("sharer_id", "buyer_id", "sku", "product", "creator")
+_PARSED = (
+    "line", "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product",
+    "quantity", "amount_fen", "refund_fen", "status", "creator",
+)  # fmt: skip
+_ORDER = (
+    "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product", "quantity",
+    "amount_fen", "refund_fen", "status", "valid_fen", "creator",
+)  # fmt: skip
+_HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
+_INT64 = 1 << 63
+_TEMP = ("staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def week_of(day: str) -> str:
+    """SQL: ISO year*100 + ISO week of a yyyymmdd integer (as in the migration's triggers)."""
+    return (
+        "(SELECT CAST(strftime('%Y', t) AS INTEGER) * 100"
+        " + (CAST(strftime('%j', t) AS INTEGER) - 1) / 7 + 1"
+        " FROM (SELECT date(d, (3 - (CAST(strftime('%w', d) AS INTEGER) + 6) % 7) || ' days')"
+        f" AS t FROM (SELECT printf('%04d-%02d-%02d', {day} / 10000, {day} / 100 % 100,"
+        f" {day} % 100) AS d)))"
+    )
+
+
+async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
+    await drop_temp(conn)
+    # No declared types: the staged cells stay the exact strings the file had.
+    await conn.execute(f"CREATE TEMP TABLE staging (line, {', '.join(present)})")
+    await conn.execute(
+        "CREATE TEMP TABLE hours (hour TEXT PRIMARY KEY, utc INTEGER, month INTEGER,"
+        " day INTEGER) WITHOUT ROWID"
+    )
+    await conn.execute(f"CREATE TEMP TABLE parsed (srow INTEGER PRIMARY KEY, {', '.join(_PARSED)})")
+    await conn.execute(
+        "CREATE TEMP TABLE incoming (order_id TEXT PRIMARY KEY, line,"
+        f" {', '.join(_ORDER[1:])}) WITHOUT ROWID"
+    )
+    await conn.execute("CREATE TEMP TABLE replaced (line, order_id)")
+    # The file's later line wins; the earlier one is reported (rare: costs nothing otherwise).
+    await conn.execute(
+        "CREATE TEMP TRIGGER incoming_replaced BEFORE UPDATE ON incoming"
+        " BEGIN INSERT INTO replaced VALUES (old.line, old.order_id); END"
+    )
+    await conn.execute(
+        "CREATE TEMP TABLE touched (order_id TEXT PRIMARY KEY, is_new INTEGER) WITHOUT ROWID"
+    )
+
+
+async def drop_temp(conn: aiosqlite.Connection) -> None:
+    for name in _TEMP:
+        await conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def stage_sql(present: list[str]) -> str:
+    return f"INSERT INTO temp.staging VALUES ({', '.join('?' * (len(present) + 1))})"
+
+
+async def load_hours(conn: aiosqlite.Connection, tz: tzinfo) -> None:
+    """One row per distinct local hour of the file that the fast path may convert: its UTC
+    start by the domain's own parse_paid_at, and the local month and day as storage keeps them
+    (from the UTC time floored to a quarter hour, converted back to `tz`)."""
+    async with conn.execute("SELECT DISTINCT substr(paid_at, 1, 13) FROM temp.staging") as cursor:
+        prefixes = [r[0] for r in await cursor.fetchall()]
+    rows = []
+    for raw in prefixes:
+        # parse_paid_at reads every slash as a dash; keyed by the prefix as written.
+        hour = raw.replace("/", "-") if isinstance(raw, str) else ""
+        if not _HOUR.fullmatch(hour):
+            continue
+        try:
+            start = parse_paid_at(hour + ":00", tz)
+            end = parse_paid_at(hour + ":59:59", tz)
+        except (OrderRowError, ValueError, OverflowError):
+            continue  # not a real hour: the domain will say so
+        ts = int(start.timestamp())
+        month, day = int(hour[:4] + hour[5:7]), int(hour[:4] + hour[5:7] + hour[8:10])
+        if end - start != timedelta(seconds=3599) or not 1900 <= start.year <= 2999:
+            continue  # the offset changes within this hour: row by row, as the domain does
+        if all(_stored_day(t, tz) == day for t in (ts, ts + 3599)):
+            rows.append((raw, ts, month, day))
+    await conn.executemany("INSERT INTO temp.hours VALUES (?, ?, ?, ?)", rows)
+
+
+def _stored_day(ts: int, tz: tzinfo) -> int:
+    local = datetime.fromtimestamp(ts // 900 * 900, tz)
+    return local.year * 10000 + local.month * 100 + local.day
+
+
+def _too_big(r: OrderRow) -> str | None:
+    return "amount" if r.amount_fen >= _INT64 else "quantity" if r.quantity >= _INT64 else None
+
+
+def _parse(
+    lines: list[tuple[int, list[str]]], present: list[str], header_line: int, tz: tzinfo
+) -> tuple[ParsedOrders, list[RowError]]:
+    """parse_orders over the slow rows. A row valid to the domain but beyond SQLite's INTEGER
+    is refused as invalid (a later invalid row replaces nothing), found row by row only when
+    the parse shows one."""
+
+    def parse(part: list[tuple[int, list[str]]]) -> ParsedOrders:
+        return parse_orders(Table(present, header_line, lambda: ((n, c[:]) for n, c in part)), tz)
+
+    parsed = parse(lines)
+    if not any(_too_big(r) for r in parsed.rows):
+        return parsed, []
+    refused: list[RowError] = []
+    for n, cells in lines:
+        one = parse([(n, cells)]).rows
+        big = _too_big(one[0]) if one else None
+        if big:
+            value = cells[present.index(big)].strip()
+            refused.append(RowError(n, f"bad_{big}", {"value": value, "reason": "too_large"}))
+    skip = {e.line for e in refused}
+    return parse([(n, c) for n, c in lines if n not in skip]), refused
+
+
+def _text(x: str) -> str:
+    # trim(x, :ws) re-reads its character set on every call; most cells start and end with a
+    # printable ASCII character or one above U+3000 (no whitespace there), so skip it then.
+    first, last = f"unicode({x})", f"unicode(substr({x}, -1))"
+    return (
+        f"CASE WHEN ({first} BETWEEN 33 AND 126 OR {first} > 12288) AND ({last} BETWEEN 33"
+        f" AND 126 OR {last} > 12288) THEN {x} ELSE trim({x}, :ws) END"
+    )
+
+
+def _money(x: str) -> str:
+    dot, digits = f"instr({x}, '.')", f"replace({x}, '.', '')"
+    return (
+        f"CASE WHEN length(CAST({x} AS BLOB)) BETWEEN 1 AND 15"
+        f" AND length({x}) = length(CAST({x} AS BLOB)) AND {x} GLOB '[0-9]*'"
+        f" AND {digits} NOT GLOB '*[^0-9]*' THEN CASE"
+        f" WHEN {dot} = 0 THEN CAST({x} AS INTEGER) * 100"
+        f" WHEN length({digits}) <> length({x}) - 1 THEN NULL"
+        f" WHEN length({x}) - {dot} = 1 THEN CAST({digits} AS INTEGER) * 10"
+        f" WHEN length({x}) - {dot} = 2 THEN CAST({digits} AS INTEGER) END END"
+    )
+
+
+def fast_sql(present: list[str]) -> str:
+    """Convert every staged row; a NULL (or empty order_id) marks a row for the slow path."""
+
+    def col(field: str) -> str:
+        return f"s.{field}" if field in present else "''"
+
+    # The hour's key is the raw prefix (slashes as written): no replace() per row.
+    p = "s.paid_at"
+    paid = (
+        f"CASE length(CAST({p} AS BLOB)) WHEN 16 THEN CASE WHEN substr({p}, 14) GLOB"
+        f" ':[0-5][0-9]' THEN h.utc + 60 * substr({p}, 15, 2) END WHEN 19 THEN CASE WHEN"
+        f" substr({p}, 14) GLOB ':[0-5][0-9]:[0-5][0-9]'"
+        f" THEN h.utc + 60 * substr({p}, 15, 2) + substr({p}, 18, 2) END END"
+    )
+    refund = f"CASE WHEN s.refund = '' THEN 0 ELSE {_money('s.refund')} END"
+    qty = (
+        "CASE WHEN s.quantity = '' THEN 1 WHEN length(CAST(s.quantity AS BLOB)) <= 15"
+        " AND length(s.quantity) = length(CAST(s.quantity AS BLOB))"
+        " AND s.quantity NOT GLOB '*[^0-9]*' AND s.quantity GLOB '*[1-9]*'"
+        " THEN CAST(s.quantity AS INTEGER) END"
+    )
+    words = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in STATUS_WORDS.items())
+    status = f"CASE s.status {words} END" if "status" in present else _quote(STATUS_WORDS[""])
+    text = [_text(col(f)) if f in present else "''" for f in _TEXT]
+    values = [
+        "s.rowid", "s.line", _text("s.order_id"), paid, "h.month", "h.day", *text[:4],
+        qty if "quantity" in present else "1", _money("s.amount"),
+        refund if "refund" in present else "0", status, text[4],
+    ]  # fmt: skip
+    return (
+        f"INSERT INTO temp.parsed (srow, {', '.join(_PARSED)}) SELECT {', '.join(values)}"
+        f" FROM temp.staging s LEFT JOIN temp.hours h ON h.hour = substr({p}, 1, 13)"
+    )
+
+
+_NOT_FAST = (
+    "NOT coalesce(p.order_id <> '' AND p.paid_at IS NOT NULL AND p.quantity IS NOT NULL"
+    " AND p.status IS NOT NULL AND p.refund_fen <= p.amount_fen, 0)"
+)
+
+
+async def slow_path(
+    conn: aiosqlite.Connection, header_line: int, present: list[str], tz: tzinfo
+) -> tuple[list[RowError], list[tuple[int, str]]]:
+    """Run the rows the fast path left to the domain's parser; its valid rows replace them in
+    temp.parsed (one per order id: the last valid line). Returns (errors, duplicates)."""
+    async with conn.execute(
+        f"SELECT p.srow, s.* FROM temp.parsed p JOIN temp.staging s ON s.rowid = p.srow"
+        f" WHERE {_NOT_FAST}"
+    ) as cursor:
+        cursor.row_factory = None
+        rows = list(await cursor.fetchall())
+    if not rows:
+        return [], []
+    lines = [(r[1], list(r[2:])) for r in rows]
+    parsed, too_large = await asyncio.to_thread(_parse, lines, present, header_line, tz)
+    errors = parsed.errors + too_large
+    bad = {e.line for e in errors}
+    last = {c[0].strip(): n for n, c in lines if n not in bad}  # lines ascend: the last wins
+    days: dict[int, tuple[int, int]] = {}
+    out: list[tuple[Any, ...]] = []
+    for r in parsed.rows:
+        ts = int(r.paid_at.timestamp())
+        md = days.get(ts // 900)
+        if md is None:
+            day = _stored_day(ts, tz)
+            md = days[ts // 900] = (day // 100, day)
+        out.append(
+            (last[r.order_id], r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
+             r.quantity, r.amount_fen, r.refund_fen, r.status, r.creator)
+        )  # fmt: skip
+    await conn.executemany("DELETE FROM temp.parsed WHERE srow = ?", [(r[0],) for r in rows])
+    await conn.executemany(
+        f"INSERT INTO temp.parsed ({', '.join(_PARSED)}) VALUES ({', '.join('?' * len(_PARSED))})",
+        out,
+    )
+    errors.sort(key=lambda e: e.line)
+    return errors, parsed.duplicates
+
+
+_SET = ", ".join(f"{c} = excluded.{c}" for c in ("line", *_ORDER[1:]))
+DEDUP_SQL = (
+    f"INSERT INTO temp.incoming (order_id, line, {', '.join(_ORDER[1:])})"
+    f" SELECT order_id, line, {', '.join(_ORDER[1:12])},"
+    " CASE WHEN status = 'paid' THEN max(0, amount_fen - refund_fen) ELSE 0 END, creator"
+    " FROM temp.parsed WHERE true ORDER BY order_id, line"
+    f" ON CONFLICT(order_id) DO UPDATE SET {_SET}"
+)
+_SAME = " AND ".join(f"o.{c} = i.{c}" for c in _ORDER[1:])
+TOUCHED_SQL = (
+    "INSERT INTO temp.touched SELECT i.order_id, o.order_id IS NULL FROM temp.incoming i"
+    f" LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL OR NOT ({_SAME})"
+)
+_INTO = f"INSERT INTO orders ({', '.join(_ORDER)}, fingerprint, raw_fp, imported_at)"
+
+
+def insert_orders_sql(now_ts: int) -> str:
+    return f"{_INTO} SELECT {', '.join(_ORDER)}, 0, 0, {int(now_ts)} FROM temp.incoming"
+
+
+def upsert_orders_sql(now_ts: int) -> str:
+    cols = ", ".join(f"i.{c}" for c in _ORDER)
+    sets = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "imported_at"))
+    return (
+        f"{_INTO} SELECT {cols}, 0, 0, {int(now_ts)} FROM temp.touched t"
+        f" JOIN temp.incoming i ON i.order_id = t.order_id WHERE true"
+        f" ON CONFLICT(order_id) DO UPDATE SET {sets}"
+    )
+
+
+async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
+    """sharer_week from sharer_day, with the ISO week computed once per distinct day."""
+    await conn.execute("DELETE FROM sharer_week")
+    await conn.execute(
+        f"CREATE TEMP TABLE day_week AS SELECT day, {week_of('day')} AS week"
+        " FROM (SELECT DISTINCT day FROM sharer_day)"
+    )
+    await conn.execute(
+        "INSERT INTO sharer_week SELECT d.sharer_id, w.week, SUM(d.valid_fen), SUM(d.orders)"
+        " FROM sharer_day d JOIN temp.day_week w ON w.day = d.day GROUP BY d.sharer_id, w.week"
+    )

@@ -52,9 +52,10 @@ CREATE TABLE orders (
     -- whose cells are byte-for-byte what they were (storage/orders.py).
     raw_fp      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
--- Covering for a sharer's month (commission) and for rebuilding sharer_month and sharer_day
+-- Covering for a sharer's month statement (/me: valid amounts by SKU, day, own purchase and
+-- pending, and distinct customers) and for rebuilding sharer_month and sharer_day
 -- (GROUP BY sharer_id, month[, day]) without a sort or a lookup per order.
-CREATE INDEX orders_sharer_month ON orders(sharer_id, month, day, valid_fen);
+CREATE INDEX orders_sharer_month ON orders(sharer_id, month, day, valid_fen, buyer_id, sku, paid_at);
 
 -- Rollups kept up to date by every import, so that reads stay fast at millions of orders.
 CREATE TABLE sharer_day (

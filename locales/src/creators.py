@@ -78,7 +78,7 @@ MESSAGES = [
         "{token} 與前面的篩選條件重複。",
     ),
     ("That is not valid: {detail}.", "输入无效：{detail}。", "輸入無效：{detail}。"),
-    # stages and statuses
+    # stages (handlers/stage_names.py, shared by the whole pipeline) and statuses
     ("shipped", "已寄出", "已寄出"),
     ("signed", "已签收", "已簽收"),
     ("video posted", "已发视频", "已發影片"),

@@ -2,18 +2,6 @@
 # `python tools/write_po.py locales/src/samples.py` writes locales/<lang>/LC_MESSAGES/samples.po.
 FEATURE = "samples"
 MESSAGES = [
-    # stage names (the same words as the creator registry's, so both read alike)
-    ("shipped", "已寄出", "已寄出"),
-    ("signed", "已签收", "已簽收"),
-    ("video posted", "已发视频", "已發影片"),
-    ("rated good", "质量合格", "品質合格"),
-    ("rated poor", "质量不佳", "品質不佳"),
-    ("reshoot requested", "待重拍", "待重拍"),
-    ("code received", "已收授权码", "已收授權碼"),
-    ("handed to ads", "已投流", "已投流"),
-    ("done", "已完成", "已完成"),
-    ("no-show", "未履约", "未履約"),
-    ("cancelled", "已取消", "已取消"),
     # refusals from the stage machine and the parsers
     (
         "This sample is closed ({stage}).",

@@ -23,6 +23,11 @@ async def _bot_process(tmp_path: Path, api: LocalBotAPI, **env: str) -> asyncio.
         "TICK_EVERY": "1s",
         **env,
     }
+    return await _run(tmp_path, environment)
+
+
+async def _run(tmp_path: Path, environment: dict[str, str]) -> asyncio.subprocess.Process:
+    """`python -m bot run` in its own process, with exactly this environment."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -33,6 +38,12 @@ async def _bot_process(tmp_path: Path, api: LocalBotAPI, **env: str) -> asyncio.
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def _exit_and_errors(tmp_path: Path, environment: dict[str, str]) -> tuple[int, list[str]]:
+    process = await _run(tmp_path, environment)
+    _, stderr = await process.communicate()
+    return process.returncode, stderr.decode().strip().splitlines()
 
 
 async def test_run_polls_the_configured_server_and_never_logs_the_token(tmp_path: Path) -> None:
@@ -56,38 +67,16 @@ async def test_run_polls_the_configured_server_and_never_logs_the_token(tmp_path
 
 async def test_bad_setting_exits_2_with_one_line(tmp_path: Path) -> None:
     environment = {**os.environ, "TIMEZONE": "Mars/Base", "TELEGRAM_BOT_TOKEN": TOKEN}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=environment,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await process.communicate()
-    assert process.returncode == 2
-    assert stderr.decode().strip().splitlines() == [
-        "TIMEZONE: unknown time zone 'Mars/Base' (e.g. Asia/Shanghai)"
-    ]
+    returncode, lines = await _exit_and_errors(tmp_path, environment)
+    assert returncode == 2
+    assert lines == ["TIMEZONE: unknown time zone 'Mars/Base' (e.g. Asia/Shanghai)"]
 
 
 async def test_missing_token_exits_2(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=environment,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await process.communicate()
-    assert process.returncode == 2
-    assert stderr.decode().strip().startswith("TELEGRAM_BOT_TOKEN: not set")
+    returncode, lines = await _exit_and_errors(tmp_path, environment)
+    assert returncode == 2
+    assert lines[0].startswith("TELEGRAM_BOT_TOKEN: not set") and len(lines) == 1
 
 
 def _free_port() -> int:
@@ -152,17 +141,7 @@ async def test_a_bad_rules_file_stops_the_start_naming_the_key(tmp_path: Path) -
     rules = tmp_path / "rules.toml"
     rules.write_text('base_rate = "6%"\n[[steps]]\nfrom = 100\nrate = "-8%"\n', encoding="utf-8")
     environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "RULES_FILE": str(rules)}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=environment,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await process.communicate()
-    assert process.returncode == 2
-    [line] = stderr.decode().strip().splitlines()
+    returncode, lines = await _exit_and_errors(tmp_path, environment)
+    assert returncode == 2
+    [line] = lines
     assert line.startswith("RULES_FILE: ") and "steps[0].rate" in line

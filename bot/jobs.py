@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.keyboards import keyboard
 from bot.services import Services
 from storage.outbox import OutboxMessage
 
@@ -71,22 +71,6 @@ async def pump(app: Application) -> int:
     return sent
 
 
-def _markup(message: OutboxMessage) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(text, url=data)
-                if data.startswith(("https://", "http://", "tg://"))
-                else InlineKeyboardButton(text, callback_data=data)
-                for text, data in row
-            ]
-            for row in message.buttons
-        ]
-    )
-
-
 async def _deliver(app: Application, services: Services, message: OutboxMessage) -> int:
     now = services.clock.now()
     try:
@@ -103,7 +87,7 @@ async def _deliver(app: Application, services: Services, message: OutboxMessage)
                 message.chat_id,
                 message.text,
                 parse_mode=message.parse_mode,
-                reply_markup=_markup(message),
+                reply_markup=keyboard(message.buttons),
                 disable_web_page_preview=True,
             )
     except RetryAfter as exc:

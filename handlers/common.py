@@ -11,12 +11,11 @@ import html
 import shlex
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-
-ButtonSpec = tuple[str, str]  # (label, "callback data") or (label, "https://…")
+from bot.keyboards import ButtonSpec, keyboard
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "「": '"', "」": '"'})
 
@@ -57,22 +56,6 @@ def parse_args(text: str | None) -> list[str]:
 def command_args(update: Update) -> list[str]:
     message = update.effective_message
     return parse_args((message.text or message.caption) if message else None)
-
-
-def keyboard(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(label, url=data)
-                if data.startswith(("https://", "http://", "tg://"))
-                else InlineKeyboardButton(label, callback_data=data)
-                for label, data in row
-            ]
-            for row in rows
-        ]
-    )
 
 
 async def reply(

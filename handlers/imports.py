@@ -144,6 +144,29 @@ def _details(t: Translator, r: Result) -> list[str]:
     return out
 
 
+ORDER_COUNTS = N_(
+    "Orders from {filename}: {read} rows read, {new} new, {updated} updated, "
+    "{unchanged} unchanged, {rejected} rejected."
+)
+ROSTER_COUNTS = N_(
+    "Sharers from {filename}: {read} rows read, {new} new, {updated} updated, "
+    "{unchanged} unchanged, {rejected} rejected."
+)
+
+
+def _summary(
+    t: Translator, counts: str, filename: str, r: Result, tail: str, ids: list[str]
+) -> str:
+    """The reply to an import: counts, skipped and repeated lines, then ids worth a look."""
+    if not r.read:
+        text = t("{filename} has a header but no rows: nothing imported.")
+        return text.format(filename=esc(filename))
+    lines = [_counts(t, counts, filename, r), *_details(t, r)]
+    if ids:
+        lines += ["", tail, _ids(t, ids)]
+    return "\n".join(lines)
+
+
 async def orders_report(
     services: Services, t: Translator, data: bytes, filename: str, actor_id: int | None
 ) -> str:
@@ -159,27 +182,10 @@ async def orders_report(
         return str(_table_refusal(t, exc, filename, ORDER_ALIASES))
     except _Answer as answer:
         return str(answer)
-    if not result.read:
-        return t("{filename} has a header but no rows: nothing imported.").format(
-            filename=esc(filename)
-        )
-    text = [
-        _counts(
-            t,
-            N_(
-                "Orders from {filename}: {read} rows read, {new} new, {updated} updated, "
-                "{unchanged} unchanged, {rejected} rejected."
-            ),
-            filename,
-            result,
-        )
-    ]
-    text += _details(t, result)
-    if result.unbound:
-        text += ["", t("Sharer ids not bound to a Telegram account yet ({n}):").format(
-            n=t.number(len(result.unbound)))]  # fmt: skip
-        text.append(_ids(t, result.unbound))
-    return "\n".join(text)
+    unbound = t("Sharer ids not bound to a Telegram account yet ({n}):").format(
+        n=t.number(len(result.unbound))
+    )
+    return _summary(t, ORDER_COUNTS, filename, result, unbound, result.unbound)
 
 
 async def roster_report(
@@ -196,26 +202,8 @@ async def roster_report(
         return str(_table_refusal(t, exc, filename, ROSTER_ALIASES))
     except _Answer as answer:
         return str(answer)
-    if not result.read:
-        return t("{filename} has a header but no rows: nothing imported.").format(
-            filename=esc(filename)
-        )
-    text = [
-        _counts(
-            t,
-            N_(
-                "Sharers from {filename}: {read} rows read, {new} new, {updated} updated, "
-                "{unchanged} unchanged, {rejected} rejected."
-            ),
-            filename,
-            result,
-        )
-    ]
-    text += _details(t, result)
-    if result.placeholders:
-        text += ["", t("Named as inviter or leader but not in the file, added by id:")]
-        text.append(_ids(t, result.placeholders))
-    return "\n".join(text)
+    added = t("Named as inviter or leader but not in the file, added by id:")
+    return _summary(t, ROSTER_COUNTS, filename, result, added, result.placeholders)
 
 
 # --- the command line (bot/__main__.py) ----------------------------------------------------

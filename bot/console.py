@@ -51,6 +51,13 @@ PEOPLE = {
     "fay": Person(6, "Fay", "zh-hant", "sharer"),
     "gus": Person(7, "Gus", "zh-hans", "sharer"),
 }
+DEMO_GREETING = """Demo data loaded: four groups registered, roles granted, six creators with
+samples in every stage, four sharers with this and last month's orders. You are ada (bot admin) in a
+private chat. Try:
+  :as bob        :in bd     /pipeline all     /creator lily     :wait 2d
+  :as eve        :in dm     /me               /commission       /top
+  :as ada        :in dm     /rules            /help
+:help lists the directives; Ctrl-D quits."""
 GROUPS = {"bd": -1001, "ads": -1002, "sharers": -1003, "managers": -1004}
 GROUP_TITLES = {"bd": "BD team", "ads": "Ads team", "sharers": "Sharers", "managers": "Managers"}
 
@@ -191,8 +198,7 @@ async def run_console(settings: Settings, *, demo: bool, script: Path | None) ->
 
                 await load_demo(driver)
                 console.printed = api.mark()
-                print("Demo data loaded. You are ada (bot admin) in a private chat; "
-                      ":help lists directives.", file=out)  # fmt: skip
+                print(DEMO_GREETING, file=out)
             elif script is None:
                 print("crewbot console — :help lists directives; Ctrl-D quits.", file=out)
             async for line, echo in _lines(script):

@@ -6,7 +6,7 @@ Builds (once; reused while the row count matches) a database of N orders over tw
 with consistent rollups, written straight into SQLite (the order import is another part's
 work), then measures, in the same run:
 
-- server side: the database work behind /me (Commission.statement + the month board) and
+- server side: the database work behind /me (Commission.statement + the sharer's month rank) and
   /top (month and week boards, first call and cached), against a bare `SELECT 1` through the
   same connection as the baseline;
 - end to end: /me and /top through the real bot and the local Bot API stand-in, against
@@ -151,7 +151,7 @@ async def main() -> None:
 
     async def me_db(sharer_id: str) -> None:
         await repo.statement(rules, sharer_id, (2026, 11), tz, NOW)
-        await repo.board(("month", 202611))
+        await repo.month_rank(sharer_id, 202611)
 
     async def cold(period: tuple[object, ...]) -> None:
         repo._boards.clear()

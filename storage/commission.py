@@ -13,6 +13,7 @@ month (settlement_corrections) so that it is never booked twice.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -128,24 +129,26 @@ class Commission:
         )
 
     async def _facts(
-        self, info: SharerInfo, month: int, cutoff: int, *, by_sku: bool
+        self, info: SharerInfo, month: int, cutoff: int, *, boosted: Collection[str] = ()
     ) -> list[OrderFact]:
         """A sharer's valid orders of the month, summed in SQL into one fact per what the
-        engine tells apart: self-purchase or not, pending or not, and (for the sharer's own
-        direct rate, where boosts apply) SKU and local day. A busy sharer's thousands of
-        orders become a few hundred facts; MAX(paid_at) keeps each group's day and its side
-        of the pending cutoff."""
-        keys = "sku, day, own, pending" if by_sku else "own, pending"
-        sku = "sku" if by_sku else "''"
+        engine tells apart: self-purchase or not, pending or not, and — only for SKUs with a
+        boost, whose rate depends on the SKU and the day — SKU and local day. Every other
+        order of the month earns the same direct rate, so a busy sharer's thousands of orders
+        become a handful of facts; MAX(paid_at) keeps each group's side of the pending cutoff."""
+        marks = ", ".join("?" for _ in boosted)
+        sku = f"CASE WHEN sku IN ({marks}) THEN sku ELSE '' END" if boosted else "''"
+        day = f"CASE WHEN sku IN ({marks}) THEN day ELSE 0 END" if boosted else "0"
         rows = await self.db.fetchall(
-            f"SELECT {sku}, buyer_id = ? AND ? <> '' AS own,"
+            f"SELECT {sku} AS key_sku, {day} AS key_day, buyer_id = ? AND ? <> '' AS own,"
             f" paid_at > ? AS pending, SUM(valid_fen), MAX(paid_at) FROM orders"
-            f" WHERE sharer_id = ? AND month = ? AND valid_fen > 0 GROUP BY {keys}",
-            (info.buyer_id, info.buyer_id, cutoff, info.sharer_id, month),
+            f" WHERE sharer_id = ? AND month = ? AND valid_fen > 0"
+            f" GROUP BY key_sku, key_day, own, pending",
+            (*boosted, *boosted, info.buyer_id, info.buyer_id, cutoff, info.sharer_id, month),
         )
         sid, buyer = info.sharer_id, info.buyer_id
         return [
-            OrderFact(f"~{n}", sid, buyer if r[1] else "", r[0], from_ts(r[4]), r[3])  # type: ignore[arg-type]
+            OrderFact(f"~{n}", sid, buyer if r[2] else "", r[0], from_ts(r[5]), r[4])  # type: ignore[arg-type]
             for n, r in enumerate(rows)
         ]
 
@@ -170,7 +173,7 @@ class Commission:
         me = await self._info(sharer_id)
         sharers = {sharer_id: me}
         cutoff = to_ts(now - timedelta(days=rules.pending_days))
-        facts = await self._facts(me, m, cutoff, by_sku=True)
+        facts = await self._facts(me, m, cutoff, boosted=sorted(rules.boosted_skus()))
         first: dict[str, Month] = {}
         invitees = await self.db.fetchall(
             "SELECT sharer_id, buyer_id, leader_id FROM sharers WHERE inviter_id = ?",
@@ -180,7 +183,7 @@ class Commission:
             if sid == sharer_id:
                 continue
             sharers[sid] = SharerInfo(sid, buyer or "", sharer_id, leader or "")
-            own = await self._facts(sharers[sid], m, cutoff, by_sku=False)
+            own = await self._facts(sharers[sid], m, cutoff)
             facts += own
             found = await self.first_month(sid) if own else None
             if found is not None:
@@ -374,6 +377,26 @@ class Commission:
         return lines
 
     # --- leaderboards ------------------------------------------------------------------
+
+    async def month_rank(self, sharer_id: str, month: int) -> int | None:
+        """The sharer's place on the month board (ties share a place, as on the board), or
+        None when they are not on it (no valid sales, or hidden). One range read of the
+        (month, valid_fen) index above their figure instead of building the whole board."""
+        row = await self.db.fetchone(
+            "SELECT m.valid_fen, s.hidden FROM sharer_month m"
+            " LEFT JOIN sharers s ON s.sharer_id = m.sharer_id"
+            " WHERE m.sharer_id = ? AND m.month = ?",
+            (sharer_id, month),
+        )
+        if row is None or row[0] <= 0 or row[1]:
+            return None
+        ahead = await self.db.fetchval(
+            "SELECT COUNT(*) FROM sharer_month m WHERE m.month = ? AND m.valid_fen > ?"
+            " AND m.sharer_id <> '' AND NOT EXISTS"
+            " (SELECT 1 FROM sharers s WHERE s.sharer_id = m.sharer_id AND s.hidden)",
+            (month, row[0]),
+        )
+        return 1 + int(ahead)
 
     async def board(self, period: tuple[Any, ...]) -> list[tuple[int, str, int]]:
         """Ranked (rank, sharer_id, valid_fen) for a period, hidden sharers left out.

@@ -118,8 +118,9 @@ async def test_settle_freezes_and_a_late_refund_is_booked_once(services: Service
     lines = await repo.settle(services.rules, (2026, 11), TZ, now, actor_id=1)
     assert {ln.sharer_id: ln.total for ln in lines} == {"A": 87250, "B": 6300, "C": 1800}
     # o2 is refunded in December: November stays as settled, December carries the clawback.
-    await add_orders(services.db, [("o2", "A", "2026-11-12 10:00", "SKU-002", 990000, 990000,
-                                    "refunded", "u2")])  # fmt: skip
+    await add_orders(
+        services.db, [("o2", "A", "2026-11-12 10:00", "SKU-002", 990000, 990000, "refunded", "u2")]
+    )
     nov, settled = await repo.statement(services.rules, "A", (2026, 11), TZ, now)
     assert settled is not None and nov.total == 87250
     dec, _ = await repo.statement(services.rules, "A", (2026, 12), TZ, now)
@@ -135,3 +136,23 @@ async def test_settle_freezes_and_a_late_refund_is_booked_once(services: Service
 async def test_rules_survive_the_json_round_trip(services: Services) -> None:
     rules = Rules.default()
     assert rules_from_json(rules_to_json(rules)) == rules
+
+
+async def test_a_sharers_rank_is_their_place_on_the_board(services: Services) -> None:
+    roster = [(f"S{i}", f"s{i}", "", "", "") for i in range(8)]
+    await add_roster(services.db, roster)
+    amounts = [500, 900, 900, 100, 700, 900, 0, 300]  # ties share a place; 0 is not ranked
+    await add_orders(
+        services.db,
+        [
+            (f"o{i}", f"S{i}", "2026-11-10 10:00", "SKU", a, 0, "paid", "x")
+            for i, a in enumerate(amounts)
+        ],
+    )
+    async with services.db.transaction() as conn:
+        await conn.execute("UPDATE sharers SET hidden = 1 WHERE sharer_id IN ('S2', 'S3')")
+    repo = services.repo(Commission)
+    board = {sid: place for place, sid, _ in await repo.board(("month", 202611))}
+    for sid, *_ in roster:
+        assert await repo.month_rank(sid, 202611) == board.get(sid), sid
+    assert board["S1"] == board["S5"] == 1 and board["S4"] == 3

@@ -16,8 +16,11 @@ hold one.
 from __future__ import annotations
 
 import asyncio
+import marshal
 import re
+import zlib
 from datetime import datetime, timedelta, tzinfo
+from operator import itemgetter
 from typing import Any
 
 import aiosqlite
@@ -41,7 +44,7 @@ WHITESPACE = (
 _TEXT = ("sharer_id", "buyer_id", "sku", "product", "creator")
 _PARSED = (
     "line", "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product",
-    "quantity", "amount_fen", "refund_fen", "status", "creator",
+    "quantity", "amount_fen", "refund_fen", "status", "creator", "raw_fp",
 )  # fmt: skip
 _ORDER = (
     "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product", "quantity",
@@ -49,11 +52,24 @@ _ORDER = (
 )  # fmt: skip
 _HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
 _INT64 = 1 << 63
-_TEMP = ("staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week")
+_TEMP = ("staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped")
+# Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
+# a re-import converts every row again instead of trusting the stored hashes.
+_RAW_FP_VERSION = 1
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _edges(x: str) -> str:
+    """SQL: x starts and ends with a printable ASCII character or one above U+3000 (never
+    whitespace), as far as the text before a NUL shows."""
+    first, last = f"unicode({x})", f"unicode(substr({x}, -1))"
+    return (
+        f"({first} BETWEEN 33 AND 126 OR {first} > 12288) AND ({last} BETWEEN 33 AND 126"
+        f" OR {last} > 12288)"
+    )
 
 
 def week_of(day: str) -> str:
@@ -70,7 +86,7 @@ def week_of(day: str) -> str:
 async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
     await drop_temp(conn)
     # No declared types: the staged cells stay the exact strings the file had.
-    await conn.execute(f"CREATE TEMP TABLE staging (line, {', '.join(present)})")
+    await conn.execute(f"CREATE TEMP TABLE staging (line, raw_fp, {', '.join(present)})")
     await conn.execute(
         "CREATE TEMP TABLE hours (hour TEXT PRIMARY KEY, utc INTEGER, month INTEGER,"
         " day INTEGER) WITHOUT ROWID"
@@ -78,7 +94,7 @@ async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
     await conn.execute(f"CREATE TEMP TABLE parsed (srow INTEGER PRIMARY KEY, {', '.join(_PARSED)})")
     await conn.execute(
         "CREATE TEMP TABLE incoming (order_id TEXT PRIMARY KEY, line,"
-        f" {', '.join(_ORDER[1:])}) WITHOUT ROWID"
+        f" {', '.join(_ORDER[1:])}, raw_fp) WITHOUT ROWID"
     )
     await conn.execute("CREATE TEMP TABLE replaced (line, order_id)")
     # The file's later line wins; the earlier one is reported (rare: costs nothing otherwise).
@@ -89,6 +105,7 @@ async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
     await conn.execute(
         "CREATE TEMP TABLE touched (order_id TEXT PRIMARY KEY, is_new INTEGER) WITHOUT ROWID"
     )
+    await conn.execute("CREATE TEMP TABLE skipped (r, sharer_id)")
 
 
 async def drop_temp(conn: aiosqlite.Connection) -> None:
@@ -97,13 +114,60 @@ async def drop_temp(conn: aiosqlite.Connection) -> None:
 
 
 def stage_sql(present: list[str]) -> str:
-    return f"INSERT INTO temp.staging VALUES ({', '.join('?' * (len(present) + 1))})"
+    return f"INSERT INTO temp.staging VALUES ({', '.join('?' * (len(present) + 2))})"
+
+
+def staged(table: Table, cols: dict[str, int], present: list[str], tz: tzinfo) -> Any:
+    """The rows to stage: (line, raw hash, *mapped cells). The hash (63 bits, never 0 in
+    practice, 0 meaning unknown) covers the mapped cells, marshalled (an unambiguous
+    encoding), and what else decides their meaning: the mapped fields, the time zone, the
+    status words and _RAW_FP_VERSION. It is the only Python per row besides csv itself."""
+    context = (_RAW_FP_VERSION, tuple(present), getattr(tz, "key", None) or repr(tz),
+               sorted(STATUS_WORDS.items()))  # fmt: skip
+    seed = marshal.dumps(context, 2)
+    c0, a0 = zlib.crc32(seed), zlib.adler32(seed)
+    crc, adler, dumps, pick = (
+        zlib.crc32,
+        zlib.adler32,
+        marshal.dumps,
+        itemgetter(*(cols[f] for f in present)),
+    )
+    for line, row in table:
+        cells = pick(row)
+        raw = dumps(cells, 2)
+        yield (line, crc(raw, c0) << 31 ^ adler(raw, a0), *cells)
+
+
+# Staged rows that stored orders already hold byte for byte: the order id occurs once in the
+# file (no other line's id even trims to it, so duplicates stay exact) and its raw hash is the
+# stored order's. Grouping walks the ids sorted, so the order lookups go in key order.
+_SKIP_SQL = (
+    "INSERT INTO temp.skipped SELECT g.r, o.sharer_id FROM (SELECT max(rowid) AS r, order_id,"
+    " raw_fp FROM temp.staging GROUP BY order_id HAVING count(*) = 1) g"
+    " JOIN orders o ON o.order_id = g.order_id WHERE o.raw_fp = g.raw_fp AND o.raw_fp <> 0"
+    " AND g.order_id NOT IN (SELECT trim(order_id, :ws) FROM temp.staging WHERE NOT"
+    f" ({_edges('order_id')}) OR instr(order_id, char(0)) AND trim(order_id, :ws) <> order_id)"
+)
+
+
+async def skip_unchanged(conn: aiosqlite.Connection, read: int) -> int:
+    """Drop from temp.staging the rows a stored order already holds (see _SKIP_SQL); their
+    count. Their sharer ids stay in temp.skipped for the unbound-id report."""
+    await conn.execute(_SKIP_SQL, {"ws": WHITESPACE})
+    async with conn.execute("SELECT count(*) FROM temp.skipped") as cursor:
+        (skipped,) = await cursor.fetchone()
+    if skipped == read:
+        await conn.execute("DELETE FROM temp.staging")  # truncates at once
+    elif skipped:
+        await conn.execute("DELETE FROM temp.staging WHERE rowid IN (SELECT r FROM temp.skipped)")
+    return int(skipped)
 
 
 async def load_hours(conn: aiosqlite.Connection, tz: tzinfo) -> None:
     """One row per distinct local hour of the file that the fast path may convert: its UTC
     start by the domain's own parse_paid_at, and the local month and day as storage keeps them
-    (from the UTC time floored to a quarter hour, converted back to `tz`)."""
+    (the local date of the UTC time; equal at both ends of the hour, or the hour is left to
+    the slow path)."""
     async with conn.execute("SELECT DISTINCT substr(paid_at, 1, 13) FROM temp.staging") as cursor:
         prefixes = [r[0] for r in await cursor.fetchall()]
     rows = []
@@ -127,7 +191,8 @@ async def load_hours(conn: aiosqlite.Connection, tz: tzinfo) -> None:
 
 
 def _stored_day(ts: int, tz: tzinfo) -> int:
-    local = datetime.fromtimestamp(ts // 900 * 900, tz)
+    # Exact, not by quarter hour: old zones' offsets (LMT) have seconds.
+    local = datetime.fromtimestamp(ts, tz)
     return local.year * 10000 + local.month * 100 + local.day
 
 
@@ -160,13 +225,9 @@ def _parse(
 
 
 def _text(x: str) -> str:
-    # trim(x, :ws) re-reads its character set on every call; most cells start and end with a
-    # printable ASCII character or one above U+3000 (no whitespace there), so skip it then.
-    first, last = f"unicode({x})", f"unicode(substr({x}, -1))"
-    return (
-        f"CASE WHEN ({first} BETWEEN 33 AND 126 OR {first} > 12288) AND ({last} BETWEEN 33"
-        f" AND 126 OR {last} > 12288) THEN {x} ELSE trim({x}, :ws) END"
-    )
+    # trim(x, :ws) re-reads its character set on every call: skip it where the edges show no
+    # whitespace.
+    return f"CASE WHEN {_edges(x)} THEN {x} ELSE trim({x}, :ws) END"
 
 
 def _money(x: str) -> str:
@@ -209,7 +270,7 @@ def fast_sql(present: list[str]) -> str:
     values = [
         "s.rowid", "s.line", _text("s.order_id"), paid, "h.month", "h.day", *text[:4],
         qty if "quantity" in present else "1", _money("s.amount"),
-        refund if "refund" in present else "0", status, text[4],
+        refund if "refund" in present else "0", status, text[4], "s.raw_fp",
     ]  # fmt: skip
     return (
         f"INSERT INTO temp.parsed (srow, {', '.join(_PARSED)}) SELECT {', '.join(values)}"
@@ -236,7 +297,8 @@ async def slow_path(
         rows = list(await cursor.fetchall())
     if not rows:
         return [], []
-    lines = [(r[1], list(r[2:])) for r in rows]
+    lines = [(r[1], list(r[3:])) for r in rows]
+    raw_fp = {r[1]: r[2] for r in rows}
     parsed, too_large = await asyncio.to_thread(_parse, lines, present, header_line, tz)
     errors = parsed.errors + too_large
     bad = {e.line for e in errors}
@@ -244,14 +306,15 @@ async def slow_path(
     days: dict[int, tuple[int, int]] = {}
     out: list[tuple[Any, ...]] = []
     for r in parsed.rows:
+        line = last[r.order_id]
         ts = int(r.paid_at.timestamp())
-        md = days.get(ts // 900)
+        md = days.get(ts)
         if md is None:
             day = _stored_day(ts, tz)
-            md = days[ts // 900] = (day // 100, day)
+            md = days[ts] = (day // 100, day)
         out.append(
-            (last[r.order_id], r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
-             r.quantity, r.amount_fen, r.refund_fen, r.status, r.creator)
+            (line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product, r.quantity,
+             r.amount_fen, r.refund_fen, r.status, r.creator, raw_fp[line])
         )  # fmt: skip
     await conn.executemany("DELETE FROM temp.parsed WHERE srow = ?", [(r[0],) for r in rows])
     await conn.executemany(
@@ -262,11 +325,12 @@ async def slow_path(
     return errors, parsed.duplicates
 
 
-_SET = ", ".join(f"{c} = excluded.{c}" for c in ("line", *_ORDER[1:]))
+_VALID = "CASE WHEN status = 'paid' THEN max(0, amount_fen - refund_fen) ELSE 0 END"
+_SET = ", ".join(f"{c} = excluded.{c}" for c in ("line", *_ORDER[1:], "raw_fp"))
 DEDUP_SQL = (
-    f"INSERT INTO temp.incoming (order_id, line, {', '.join(_ORDER[1:])})"
+    f"INSERT INTO temp.incoming (order_id, line, {', '.join(_ORDER[1:])}, raw_fp)"
     f" SELECT order_id, line, {', '.join(_ORDER[1:12])},"
-    " CASE WHEN status = 'paid' THEN max(0, amount_fen - refund_fen) ELSE 0 END, creator"
+    f" {_VALID}, creator, raw_fp"
     " FROM temp.parsed WHERE true ORDER BY order_id, line"
     f" ON CONFLICT(order_id) DO UPDATE SET {_SET}"
 )
@@ -278,18 +342,39 @@ TOUCHED_SQL = (
 _INTO = f"INSERT INTO orders ({', '.join(_ORDER)}, fingerprint, raw_fp, imported_at)"
 
 
-def insert_orders_sql(now_ts: int) -> str:
-    return f"{_INTO} SELECT {', '.join(_ORDER)}, 0, 0, {int(now_ts)} FROM temp.incoming"
+def bulk_orders_sql(now_ts: int) -> str:
+    """Into an empty table, straight from the converted rows sorted once: by order id, which
+    appends to the B-tree, then by line, so that the file's later line replaces the earlier."""
+    return (
+        f"INSERT OR REPLACE {_INTO[7:]} SELECT {', '.join(_ORDER[:12])}, {_VALID}, creator, 0,"
+        f" raw_fp, {int(now_ts)} FROM temp.parsed ORDER BY order_id, line"
+    )
+
+
+# Lines whose order id a later valid line has too (only asked when there are some).
+REPLACED_SQL = (
+    "SELECT p.line, p.order_id FROM temp.parsed p JOIN (SELECT order_id, max(line) AS last"
+    " FROM temp.parsed GROUP BY order_id HAVING count(*) > 1) d ON d.order_id = p.order_id"
+    " WHERE p.line < d.last"
+)
 
 
 def upsert_orders_sql(now_ts: int) -> str:
     cols = ", ".join(f"i.{c}" for c in _ORDER)
-    sets = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "imported_at"))
+    sets = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "raw_fp", "imported_at"))
     return (
-        f"{_INTO} SELECT {cols}, 0, 0, {int(now_ts)} FROM temp.touched t"
+        f"{_INTO} SELECT {cols}, 0, i.raw_fp, {int(now_ts)} FROM temp.touched t"
         f" JOIN temp.incoming i ON i.order_id = t.order_id WHERE true"
         f" ON CONFLICT(order_id) DO UPDATE SET {sets}"
     )
+
+
+# An unchanged row written differently (or stored before raw hashes) takes the new hash, so
+# that the next import of this file skips it; no trigger watches raw_fp.
+REFRESH_FP_SQL = (
+    "UPDATE orders SET raw_fp = i.raw_fp FROM temp.incoming i"
+    " WHERE orders.order_id = i.order_id AND orders.raw_fp <> i.raw_fp"
+)
 
 
 async def rebuild_weeks(conn: aiosqlite.Connection) -> None:

@@ -2,15 +2,18 @@
 
 One import is one transaction, and SQLite does the per-row work (figures in
 bench/RESULTS-import.md):
-1. the mapped cells are staged as raw text into a temp table, with no Python per cell;
+1. the mapped cells are staged as raw text into a temp table, with no Python per cell but a
+   hash of each row's cells; rows whose hash a stored order already has are dropped at once
+   (unchanged: the re-import's shortcut, see order_sql.skip_unchanged);
 2. one INSERT … SELECT converts and validates the canonical spellings (the *fast path*, see
    storage/order_sql.py); every other row (¥ signs, thousands commas, odd dates, anything
    invalid) goes through the domain's parse_orders, which stays the one authority on what is
    valid and on every error;
 3. both paths' rows are deduplicated (the later line wins) into a temp table sorted by
    order_id, compared with the stored orders column by column, and only new and changed rows
-   are written; rollups move by the old rows' contribution out and the new rows' in, or, into
-   an empty table, are built by one GROUP BY each after the load.
+   are written; rollups move by the old rows' contribution out and the new rows' in. Into an
+   empty table the rows are loaded sorted straight into orders, and the rollups built by one
+   GROUP BY each after the load.
 A rollup row exists while its group has at least one counted order (`orders` > 0);
 unattributed orders roll up under sharer ''.
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from operator import itemgetter
 from typing import Any
 
 import aiosqlite
@@ -121,35 +123,35 @@ class Orders:
         now: datetime,
     ) -> OrderImport:
         await order_sql.create_temp(conn, present)
-        width = len(table.headers)
-        pick = itemgetter(width, *(cols[f] for f in present))
-
-        def cells() -> Any:
-            # The one per-row Python step: the line number rides along as an extra cell.
-            for line, row in table:
-                row.insert(width, line)
-                yield row
-
-        await conn.executemany(order_sql.stage_sql(present), map(pick, cells()))
+        rows = order_sql.staged(table, cols, present, tz)
+        await conn.executemany(order_sql.stage_sql(present), rows)
         read = int(await _val(conn, "SELECT count(*) FROM temp.staging"))
         if not read:
             return OrderImport(0, 0, 0, 0, [], [], [], None)
+        empty = await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)")
+        # Rows stored byte for byte already need no conversion: the re-import's shortcut.
+        skipped = 0 if empty else await order_sql.skip_unchanged(conn, read)
         await order_sql.load_hours(conn, tz)
         await conn.execute(order_sql.fast_sql(present), {"ws": order_sql.WHITESPACE})
         errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz)
-        await conn.execute(order_sql.DEDUP_SQL)
-        duplicates += [tuple(r) for r in await _rows(conn, "SELECT line, order_id FROM replaced")]
-        duplicates.sort()
-        empty = await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)")
-        incoming = int(await _val(conn, "SELECT count(*) FROM temp.incoming"))
-        if empty and incoming >= _BULK:
+        valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))
+        bulk = empty and valid >= _BULK
+        if bulk:
             await _bulk_load(conn, to_ts(now))
-            new, updated = incoming, 0
-        else:
+            new = incoming = int(await _val(conn, "SELECT count(*) FROM orders"))
+            updated = 0
+            replaced = order_sql.REPLACED_SQL if incoming < valid else None
+        else:  # dedup into temp.incoming, whose trigger records the replaced lines
+            await conn.execute(order_sql.DEDUP_SQL)
+            incoming = int(await _val(conn, "SELECT count(*) FROM temp.incoming"))
             new, updated = await _merge(conn, to_ts(now))
+            replaced = "SELECT line, order_id FROM temp.replaced"
+        if replaced:
+            duplicates += [tuple(r) for r in await _rows(conn, replaced)]
+        duplicates.sort()
         return OrderImport(
-            read, new, updated, incoming - new - updated, errors, duplicates,
-            await _unbound(conn), None,
+            read, new, updated, incoming - new - updated + skipped, errors, duplicates,
+            await _unbound(conn, bulk), None,
         )  # fmt: skip
 
     async def rollup_drift(self, *, extra: bool = False) -> dict[str, int]:
@@ -219,13 +221,17 @@ async def _record(
     return import_id
 
 
-async def _unbound(conn: aiosqlite.Connection) -> list[str]:
-    rows = await _rows(
+async def _unbound(conn: aiosqlite.Connection, bulk: bool) -> list[str]:
+    # After a bulk load `orders` holds exactly the file's rows, and its index on sharer_id
+    # lists them without a sort; otherwise the written and the skipped rows together do.
+    rows = "orders" if bulk else "(SELECT sharer_id FROM temp.incoming UNION ALL SELECT"
+    rows += "" if bulk else " sharer_id FROM temp.skipped)"
+    found = await _rows(
         conn,
-        "SELECT DISTINCT sharer_id FROM temp.incoming WHERE sharer_id <> '' EXCEPT"
+        f"SELECT DISTINCT sharer_id FROM {rows} WHERE sharer_id <> '' EXCEPT"
         " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1",
     )
-    return [r[0] for r in rows]
+    return [r[0] for r in found]
 
 
 async def _schema(conn: aiosqlite.Connection, kind: str, tables: tuple[str, ...]) -> list[Any]:
@@ -248,7 +254,7 @@ async def _bulk_load(conn: aiosqlite.Connection, now_ts: int) -> None:
         await conn.execute(f'DROP INDEX "{name}"')
     for name, _ in triggers:
         await conn.execute(f'DROP TRIGGER "{name}"')
-    await conn.execute(order_sql.insert_orders_sql(now_ts))
+    await conn.execute(order_sql.bulk_orders_sql(now_ts))
     for _, sql in indexes:
         await conn.execute(sql)
     for table, (keys, where, count) in _SHIFTED.items():
@@ -268,6 +274,7 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int) -> tuple[int, int]:
     await conn.execute(order_sql.TOUCHED_SQL)
     async with conn.execute("SELECT count(*), total(is_new) FROM temp.touched") as cursor:
         touched, new = await cursor.fetchone()
+    await conn.execute(order_sql.REFRESH_FP_SQL)
     if not touched:
         return 0, 0
     # Our own shift keeps creator_sales; its triggers on orders would count twice.

@@ -134,6 +134,11 @@ async def _check(text: str, tz: ZoneInfo, bulk: bool) -> None:
           ("o1", "2026-11-05 10:00", *[""] * 4, "99999999999999999.99", "", "", "", "", "")],
     zone="UTC", bulk=False,
 )  # fmt: skip
+@example(  # an old zone's offset with seconds (LMT): the stored day is the exact local day
+    rows=[("o1", "2026-11-05 10:00", *[""] * 10), ("o1", "0001-01-01 00:00", *[""] * 4, "0",
+          *[""] * 5)],
+    zone="America/New_York", bulk=False,
+)  # fmt: skip
 def test_import_equals_the_domain_parser(rows: list[tuple], zone: str, bulk: bool) -> None:
     asyncio.run(_check(render(rows), ZoneInfo(zone), bulk))
 

@@ -33,7 +33,13 @@ from handlers.pipeline_jobs import chase_scan
 from storage.samples import Samples
 
 BD, BD_CHAT, ROUNDS = 100, -1001, 30
-COMMANDS = ["/start", "/pipeline all", "/creator creator00042", "/find beauty"]
+COMMANDS = [
+    "/start",
+    "/pipeline all",
+    "/creator creator00042",
+    "/find beauty",
+    "/find goal=brand",
+]
 
 
 def instrument(app, timings: dict[str, list[float]]) -> None:  # type: ignore[no-untyped-def]

@@ -62,7 +62,8 @@ def fill(path: Path, seed: int = 7) -> None:
                          now))  # fmt: skip
     conn.executemany(
         "INSERT INTO creators (handle, handle_key, platform, tier, owner_id, followers, category,"
-        " created_at, last_contact_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " categories, created_at, last_contact_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?7, ?, ?, ?)",
         creators,
     )
     stages = rnd.choices(list(STAGES), weights=list(STAGES.values()), k=SAMPLES)

@@ -86,12 +86,12 @@ async def find_creators(update: Update, ctx: BotContext) -> None:
         query = parse_find_args(command_args(update), await r.known_categories())
     except DomainError as error:
         raise refusal(error) from None
-    profiles = await r.profiles()
-    best = find(profiles, query, limit=FIND_LIMIT)
+    candidates = [p for p in await r.profiles() if matches(p, query)]
+    best = find(candidates, query, limit=FIND_LIMIT)
     if not best:
         await reply(update, ctx, ctx.t("No creator matches."))
         return
-    total = sum(1 for p in profiles if matches(p, query))
+    total = len(candidates)
     t = ctx.t
     lines = [t.n("{n} creator matches; the best:", "{n} creators match; the best:", total)
              .format(n=total)]  # fmt: skip

@@ -5,9 +5,10 @@ queries behind the card, the list, /find and the exports."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 import aiosqlite
@@ -109,6 +110,12 @@ def _creator(row: aiosqlite.Row) -> Creator:
 class Creators:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # /find's profiles by creator id, brought up to date from screening_log (migration
+        # 0007) on each read: a change to one creator rebuilds one profile, not five thousand.
+        self._profiles: dict[int, CreatorProfile] = {}
+        self._keys: dict[int, str] = {}  # creator id → handle_key, to apply sales
+        self._sales: dict[str, int] = {}
+        self._seen_seq = -1
 
     async def get(self, creator_id: int) -> Creator | None:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM creators WHERE id = ?", (creator_id,))
@@ -319,19 +326,52 @@ class Creators:
         return {c.strip() for r in rows for c in r["categories"].split(",") if c.strip()}
 
     async def profiles(self) -> list[CreatorProfile]:
-        """Every creator as a screening profile with the bot's own figures: two small reads.
+        """Every creator as a screening profile with the bot's own figures.
 
-        The sample figures come from creator_sample_stats, which triggers keep up to date as
-        samples change (migration 0006), and sales from the attributed-sales rollup.
+        Sample figures come from creator_sample_stats (kept by triggers, migration 0006) and
+        sales from the attributed-sales rollup. Profiles are kept between calls; each call
+        reads the screening log for what changed since and rebuilds only those.
         """
-        sales = await self.attributed_all()
-        rows = await self.db.fetchall(
-            "SELECT c.handle, c.handle_key, c.tier, c.followers, c.categories, c.adult_bp,"
+        latest = int(await self.db.fetchval("SELECT COALESCE(MAX(seq), 0) FROM screening_log"))
+        if self._seen_seq < 0:
+            await self._reload(None, sales=True)
+        elif latest > self._seen_seq:
+            rows = await self.db.fetchall(
+                "SELECT DISTINCT creator_id FROM screening_log WHERE seq > ?", (self._seen_seq,)
+            )
+            ids = {r[0] for r in rows}
+            await self._reload(ids - {None}, sales=None in ids)
+        self._seen_seq = latest
+        return list(self._profiles.values())
+
+    async def _reload(self, ids: set[int] | None, *, sales: bool) -> None:
+        """Rebuild the profiles of these creators (None: all); with `sales`, re-read sales."""
+        if sales:
+            self._sales = await self.attributed_all()
+        sql = (
+            "SELECT c.id, c.handle, c.handle_key, c.tier, c.followers, c.categories, c.adult_bp,"
             " c.female_bp, c.posts_30d, c.interaction_bp, c.products_28d, c.status,"
             " c.blocked_reason, a.signed, a.video, a.chases, a.replied"
             " FROM creators c LEFT JOIN creator_sample_stats a ON a.creator_id = c.id"
         )
-        return [_profile(r, sales.get(r["handle_key"], 0)) for r in rows]
+        if ids is None:
+            self._profiles, self._keys = {}, {}
+            rows = await self.db.fetchall(sql)
+        else:
+            for creator_id in ids:
+                self._profiles.pop(creator_id, None)
+            marks = ", ".join("?" for _ in ids)
+            rows = (
+                await self.db.fetchall(f"{sql} WHERE c.id IN ({marks})", sorted(ids)) if ids else []
+            )
+        for r in rows:
+            self._keys[r["id"]] = r["handle_key"]
+            self._profiles[r["id"]] = _profile(r, self._sales.get(r["handle_key"], 0))
+        if sales and ids is not None:
+            for creator_id, profile in self._profiles.items():
+                fen = self._sales.get(self._keys[creator_id], 0)
+                if profile.attributed_sales_fen != fen:
+                    self._profiles[creator_id] = replace(profile, attributed_sales_fen=fen)
 
     async def export_creators(self) -> list[aiosqlite.Row]:
         return await self.db.fetchall(
@@ -390,6 +430,7 @@ class Creators:
             )
 
 
+@lru_cache(maxsize=65_536)  # a handle's key never changes; /find maps thousands at a time
 def _key_or_none(handle: str) -> str | None:
     try:
         return handle_key(handle)

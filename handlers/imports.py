@@ -173,10 +173,9 @@ async def orders_report(
     """Import an order export and say what happened, in `t`'s language."""
     try:
         table = _read(t, data, filename, ORDER_ALIASES)
-        size_hint = len(data) // 40 if data.startswith(b"PK") else data.count(b"\n")
         result = await services.repo(Orders).import_table(
             table, services.settings.tz, now=services.clock.now(), actor_id=actor_id,
-            filename=filename, file_hash=_sha(data), size_hint=size_hint,
+            filename=filename, file_hash=_sha(data),
         )  # fmt: skip
     except TableError as exc:
         return str(_table_refusal(t, exc, filename, ORDER_ALIASES))

@@ -85,13 +85,9 @@ class Orders:
         actor_id: int | None,
         filename: str,
         file_hash: str,
-        size_hint: int,
     ) -> OrderImport:
         """Import a read table. Raises MissingColumns before anything is read or written, and
-        TableError (nothing written) when the file turns out broken part-way.
-
-        `size_hint` (about how many rows the file has) is no longer needed: the stored orders
-        are matched by a join whatever their number. Kept for the callers."""
+        TableError (nothing written) when the file turns out broken part-way."""
         cols = map_headers(table.headers, ORDER_ALIASES, set(ORDER_REQUIRED))
         present = [f for f in ORDER_ALIASES if f in cols]
         async with self._lock:

@@ -110,7 +110,7 @@ async def _check(text: str, tz: ZoneInfo, bulk: bool) -> None:
                 return  # the domain itself cannot represent such a time
             result = await orders.import_table(
                 read_table(text.encode(), "f.csv"), tz, now=NOW, actor_id=None,
-                filename="f.csv", file_hash="-", size_hint=0,
+                filename="f.csv", file_hash="-",
             )  # fmt: skip
             errors = sorted((e.line, e.code, sorted(e.params.items())) for e in result.errors)
             got = ([tuple(r) for r in await db.fetchall(STORED)], errors, result.duplicates)
@@ -173,7 +173,7 @@ async def test_canonical_rows_never_reach_the_domain_parser(tmp_path: Path, monk
     )
     result = await Orders(db).import_table(
         read_table(text.encode(), "c.csv"), ZoneInfo("Asia/Shanghai"), now=NOW, actor_id=None,
-        filename="c.csv", file_hash="-", size_hint=0,
+        filename="c.csv", file_hash="-",
     )  # fmt: skip
     assert (result.read, result.new, result.rejected) == (399, 399, 0)
     assert await db.fetchval("SELECT paid_at FROM orders WHERE order_id = 'c1'") == int(

@@ -17,10 +17,10 @@ from tests.conftest import T0
 HEAD = "order_id,paid_at,sharer_id,sku,amount,refund,status\n"
 
 
-async def run(services: Services, text: str, *, hint: int = 100) -> OrderImport:
+async def run(services: Services, text: str) -> OrderImport:
     return await services.repo(Orders).import_table(
         read_table(text.encode(), "o.csv"), services.settings.tz, now=T0, actor_id=1,
-        filename="o.csv", file_hash="h", size_hint=hint,
+        filename="o.csv", file_hash="h",
     )  # fmt: skip
 
 
@@ -88,7 +88,7 @@ async def test_unchanged_rows_skip_conversion(services: Services, monkeypatch) -
     # Another time zone changes what the same cells mean: nothing is skipped.
     result = await services.repo(Orders).import_table(
         read_table(text2.encode(), "o.csv"), ZoneInfo("UTC"), now=T0, actor_id=1,
-        filename="o.csv", file_hash="h", size_hint=0,
+        filename="o.csv", file_hash="h",
     )  # fmt: skip
     assert counts(result) == (4, 0, 3, 0, 0)
     assert await services.repo(Orders).rollup_drift(extra=True) == dict.fromkeys(
@@ -153,7 +153,7 @@ async def test_bulk_load_and_merge_agree(services: Services, monkeypatch) -> Non
 async def test_a_small_file_against_stored_orders(services: Services) -> None:
     await run(services, HEAD + "a,2026-11-05 10:00,S,K,1,,paid\nb,2026-11-05 10:00,S,K,1,,paid\n")
     result = await run(
-        services, HEAD + "b,2026-11-05 10:00,S,K,2,,paid\nc,2026-11-05 10:00,S,K,1,,paid\n", hint=0
+        services, HEAD + "b,2026-11-05 10:00,S,K,2,,paid\nc,2026-11-05 10:00,S,K,1,,paid\n"
     )
     assert counts(result) == (2, 1, 1, 0, 0)
 

@@ -163,31 +163,44 @@ async def skip_unchanged(conn: aiosqlite.Connection, read: int) -> int:
     return int(skipped)
 
 
-async def load_hours(conn: aiosqlite.Connection, tz: tzinfo) -> None:
-    """One row per distinct local hour of the file that the fast path may convert: its UTC
-    start by the domain's own parse_paid_at, and the local month and day as storage keeps them
-    (the local date of the UTC time; equal at both ends of the hour, or the hour is left to
-    the slow path)."""
-    async with conn.execute("SELECT DISTINCT substr(paid_at, 1, 13) FROM temp.staging") as cursor:
-        prefixes = [r[0] for r in await cursor.fetchall()]
-    rows = []
-    for raw in prefixes:
+class Hours:
+    """temp.hours, filled as rows are staged: one row per distinct local hour of the file
+    that the fast path may convert, each looked at once. A row holds the hour's UTC start by
+    the domain's own parse_paid_at, and the local month and day as storage keeps them (the
+    local date of the UTC time; equal at both ends of the hour, or the hour is left to the
+    slow path)."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.seen: set[Any] = set()
+
+    async def add(self, conn: aiosqlite.Connection, after: int = 0) -> None:
+        """Take in the hours of the staged rows after rowid `after`."""
+        async with conn.execute(
+            "SELECT DISTINCT substr(paid_at, 1, 13) FROM temp.staging WHERE rowid > ?", (after,)
+        ) as cursor:
+            prefixes = [r[0] for r in await cursor.fetchall() if r[0] not in self.seen]
+        self.seen.update(prefixes)
+        rows = [row for raw in prefixes if (row := self._row(raw))]
+        await conn.executemany("INSERT INTO temp.hours VALUES (?, ?, ?, ?)", rows)
+
+    def _row(self, raw: Any) -> tuple[str, int, int, int] | None:
         # parse_paid_at reads every slash as a dash; keyed by the prefix as written.
         hour = raw.replace("/", "-") if isinstance(raw, str) else ""
         if not _HOUR.fullmatch(hour):
-            continue
+            return None
         try:
-            start = parse_paid_at(hour + ":00", tz)
-            end = parse_paid_at(hour + ":59:59", tz)
+            start = parse_paid_at(hour + ":00", self.tz)
+            end = parse_paid_at(hour + ":59:59", self.tz)
         except (OrderRowError, ValueError, OverflowError):
-            continue  # not a real hour: the domain will say so
+            return None  # not a real hour: the domain will say so
         ts = int(start.timestamp())
         month, day = int(hour[:4] + hour[5:7]), int(hour[:4] + hour[5:7] + hour[8:10])
         if end - start != timedelta(seconds=3599) or not 1900 <= start.year <= 2999:
-            continue  # the offset changes within this hour: row by row, as the domain does
-        if all(_stored_day(t, tz) == day for t in (ts, ts + 3599)):
-            rows.append((raw, ts, month, day))
-    await conn.executemany("INSERT INTO temp.hours VALUES (?, ?, ?, ?)", rows)
+            return None  # the offset changes within this hour: row by row, as the domain does
+        if any(_stored_day(t, self.tz) != day for t in (ts, ts + 3599)):
+            return None
+        return raw, ts, month, day
 
 
 def _stored_day(ts: int, tz: tzinfo) -> int:
@@ -244,7 +257,8 @@ def _money(x: str) -> str:
 
 
 def fast_sql(present: list[str]) -> str:
-    """Convert every staged row; a NULL (or empty order_id) marks a row for the slow path."""
+    """Convert the staged rows after rowid :after; a NULL (or empty order_id) marks a row for
+    the slow path."""
 
     def col(field: str) -> str:
         return f"s.{field}" if field in present else "''"
@@ -275,6 +289,7 @@ def fast_sql(present: list[str]) -> str:
     return (
         f"INSERT INTO temp.parsed (srow, {', '.join(_PARSED)}) SELECT {', '.join(values)}"
         f" FROM temp.staging s LEFT JOIN temp.hours h ON h.hour = substr({p}, 1, 13)"
+        " WHERE s.rowid > :after"
     )
 
 

@@ -31,6 +31,7 @@ from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED, RowError
 from bot.domain.tables import Table, map_headers
 from storage import audit, order_sql
 from storage.db import Database, to_ts
+from storage.prefetch import Readahead
 
 ROLLUPS = {
     "sharer_day": ("sharer_id", "day"),
@@ -49,6 +50,7 @@ _GROUP_BY = {
     "creator_sales": "creator",
 }
 _BULK = 5_000  # an empty table takes at least this many rows the bulk way
+_BATCH = 20_000  # rows staged (and, into an empty table, converted) at a time
 _CACHE_KIB = 256 * 1024  # page cache for the import's span: the B-trees stay in memory
 
 
@@ -119,16 +121,31 @@ class Orders:
         now: datetime,
     ) -> OrderImport:
         await order_sql.create_temp(conn, present)
+        empty = bool(await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)"))
+        hours = order_sql.Hours(tz)
+        stage, fast = order_sql.stage_sql(present), order_sql.fast_sql(present)
+        read = 0
         rows = order_sql.staged(table, cols, present, tz)
-        await conn.executemany(order_sql.stage_sql(present), rows)
-        read = int(await _val(conn, "SELECT count(*) FROM temp.staging"))
+        async with Readahead(rows, _BATCH) as reader:
+            reader.ahead()
+            while batch := await reader.next():
+                await conn.executemany(stage, batch)
+                if empty:
+                    await hours.add(conn, after=read)
+                # The worker parses the next batch while SQLite converts this one (and never
+                # beside a statement that gives the GIL up row by row, see storage.prefetch).
+                reader.ahead()
+                if empty:
+                    await conn.execute(fast, {"ws": order_sql.WHITESPACE, "after": read})
+                read += len(batch)
         if not read:
             return OrderImport(0, 0, 0, 0, [], [], [], None)
-        empty = await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)")
-        # Rows stored byte for byte already need no conversion: the re-import's shortcut.
-        skipped = 0 if empty else await order_sql.skip_unchanged(conn, read)
-        await order_sql.load_hours(conn, tz)
-        await conn.execute(order_sql.fast_sql(present), {"ws": order_sql.WHITESPACE})
+        skipped = 0
+        if not empty:
+            # Rows stored byte for byte already need no conversion: the re-import's shortcut.
+            skipped = await order_sql.skip_unchanged(conn, read)
+            await hours.add(conn)
+            await conn.execute(fast, {"ws": order_sql.WHITESPACE, "after": 0})
         errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz)
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))
         bulk = empty and valid >= _BULK

@@ -96,9 +96,10 @@ def reference(text: str, tz: ZoneInfo) -> tuple[list[tuple], list, list]:
     return sorted(rows), errors, sorted(parsed.duplicates)
 
 
-async def _check(text: str, tz: ZoneInfo, bulk: bool) -> None:
-    old_bulk = orders_module._BULK
+async def _check(text: str, tz: ZoneInfo, bulk: bool, batch: int = 20_000) -> None:
+    old_bulk, old_batch = orders_module._BULK, orders_module._BATCH
     orders_module._BULK = 1 if bulk else 10**9
+    orders_module._BATCH = batch  # staged and converted this many rows at a time
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database.open(Path(tmp) / "f.sqlite3")
         try:
@@ -119,7 +120,7 @@ async def _check(text: str, tz: ZoneInfo, bulk: bool) -> None:
                 ("sharer_day", "sharer_month", "sku_day", "creator_sales", "sharer_week"), 0
             )
         finally:
-            orders_module._BULK = old_bulk
+            orders_module._BULK, orders_module._BATCH = old_bulk, old_batch
             await db.close()
 
 
@@ -128,19 +129,22 @@ async def _check(text: str, tz: ZoneInfo, bulk: bool) -> None:
     rows=st.lists(row, max_size=14),
     zone=st.sampled_from(["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "UTC"]),
     bulk=st.booleans(),
+    batch=st.sampled_from([1, 3, 20_000]),
 )
 @example(  # more fen than SQLite's INTEGER holds, twice: refused, the earlier line reported
     rows=[("o1", "2026-11-05 10:00", *[""] * 4, "1", "", "", "", "", ""),
           ("o1", "2026-11-05 10:00", *[""] * 4, "99999999999999999.99", "", "", "", "", "")],
-    zone="UTC", bulk=False,
+    zone="UTC", bulk=False, batch=20_000,
 )  # fmt: skip
 @example(  # an old zone's offset with seconds (LMT): the stored day is the exact local day
     rows=[("o1", "2026-11-05 10:00", *[""] * 10), ("o1", "0001-01-01 00:00", *[""] * 4, "0",
           *[""] * 5)],
-    zone="America/New_York", bulk=False,
+    zone="America/New_York", bulk=False, batch=20_000,
 )  # fmt: skip
-def test_import_equals_the_domain_parser(rows: list[tuple], zone: str, bulk: bool) -> None:
-    asyncio.run(_check(render(rows), ZoneInfo(zone), bulk))
+def test_import_equals_the_domain_parser(
+    rows: list[tuple], zone: str, bulk: bool, batch: int
+) -> None:
+    asyncio.run(_check(render(rows), ZoneInfo(zone), bulk, batch))
 
 
 def test_whitespace_is_what_str_strip_removes() -> None:

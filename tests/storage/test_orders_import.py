@@ -178,7 +178,9 @@ async def test_a_failure_leaves_nothing_half_imported(services: Services, monkey
         await table(services, f"SELECT * FROM {t}")
         for t in ("orders", "sharer_day", "imports", "audit")
     ] == before
-    # A broken quote near the end refuses the whole file: the rows before it are not kept.
+    # A broken quote near the end refuses the whole file: the rows before it are not kept,
+    # though they were staged (and converted) batches before the worker thread reached it.
+    monkeypatch.setattr(orders_module, "_BATCH", 1)
     with pytest.raises(TableError):
         await run(
             services, HEAD + 'c,2026-11-05 10:00,S,K,1,,paid\nd,2026-11-05 10:00,S,K,"1,,paid\n'
@@ -189,6 +191,21 @@ async def test_a_failure_leaves_nothing_half_imported(services: Services, monkey
         await table(services, f"SELECT * FROM {t}")
         for t in ("orders", "sharer_day", "imports", "audit")
     ] == before
+
+
+async def test_a_broken_file_leaves_an_empty_table_empty(services: Services, monkeypatch) -> None:
+    # Into an empty table each batch is converted while the worker parses the next: a broken
+    # quote found batches later still refuses the whole file.
+    monkeypatch.setattr(orders_module, "_BATCH", 2)
+    monkeypatch.setattr(orders_module, "_BULK", 1)
+    good = "".join(f"o{i},2026-11-05 10:00,S,K,1,,paid\n" for i in range(7))
+    with pytest.raises(TableError) as refused:
+        await run(services, HEAD + good + 'z,2026-11-05 10:00,S,K,"1,,paid\n')
+    assert refused.value.params["line"] == 9
+    for t in ("orders", "sharer_day", "sku_day", "imports"):
+        assert await table(services, f"SELECT * FROM {t}") == []
+    result = await run(services, HEAD + good)  # and the connection is fit for the next one
+    assert counts(result) == (7, 7, 0, 0, 0)
 
 
 async def roster(services: Services, text: str):  # type: ignore[no-untyped-def]

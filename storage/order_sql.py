@@ -19,9 +19,11 @@ import asyncio
 import marshal
 import re
 import zlib
+from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
+from itertools import chain, islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -113,15 +115,55 @@ async def drop_temp(conn: aiosqlite.Connection) -> None:
         await conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def stage_sql(present: list[str]) -> str:
-    return f"INSERT INTO temp.staging VALUES ({', '.join('?' * (len(present) + 2))})"
+class Batch(NamedTuple):
+    """Rows for temp.staging, `(line, raw hash, *mapped cells)` each, as the parameters of
+    multi-row INSERTs: `full` of `per_insert` rows each (flat), `rest` of the last, shorter
+    one. `hours`: the distinct local hours of these rows (paid_at's first 13 characters, as
+    written)."""
+
+    full: list[tuple[Any, ...]]
+    rest: tuple[Any, ...]
+    rows: int
+    hours: set[str]
 
 
-def staged(table: Table, cols: dict[str, int], present: list[str], tz: tzinfo) -> Any:
-    """The rows to stage: (line, raw hash, *mapped cells). The hash (63 bits, never 0 in
-    practice, 0 meaning unknown) covers the mapped cells, marshalled (an unambiguous
-    encoding), and what else decides their meaning: the mapped fields, the time zone, the
-    status words and _RAW_FP_VERSION. It is the only Python per row besides csv itself."""
+def per_insert(present: list[str]) -> int:
+    # Many rows a statement: one bind-and-step round through the sqlite3 module per row costs
+    # more than the insert itself. 999 parameters is the smallest limit of any SQLite build.
+    return 999 // (len(present) + 2)
+
+
+def _stage_sql(present: list[str], rows: int) -> str:
+    one = f"({', '.join('?' * (len(present) + 2))})"
+    return f"INSERT INTO temp.staging VALUES {', '.join([one] * rows)}"
+
+
+async def stage(conn: aiosqlite.Connection, present: list[str], batch: Batch) -> None:
+    if batch.full:
+        await conn.executemany(_stage_sql(present, per_insert(present)), batch.full)
+    if batch.rest:
+        await conn.execute(_stage_sql(present, len(batch.rest) // (len(present) + 2)), batch.rest)
+
+
+def staged(
+    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
+) -> Iterator[Batch]:
+    """The table's rows to stage, in batches of `size`."""
+    per, paid = per_insert(present), 2 + present.index("paid_at")
+    rows = _hashed(table, cols, present, tz)
+    while part := list(islice(rows, size)):
+        full = [tuple(chain.from_iterable(part[i : i + per])) for i in range(0, len(part), per)]
+        rest = full.pop() if len(part) % per else ()
+        yield Batch(full, rest, len(part), {r[paid][:13] for r in part})
+
+
+def _hashed(
+    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo
+) -> Iterator[tuple[Any, ...]]:
+    """(line, raw hash, *mapped cells) per row. The hash (63 bits, never 0 in practice, 0
+    meaning unknown) covers the mapped cells, marshalled (an unambiguous encoding), and what
+    else decides their meaning: the mapped fields, the time zone, the status words and
+    _RAW_FP_VERSION. It is the only Python per row besides csv itself."""
     context = (_RAW_FP_VERSION, tuple(present), getattr(tz, "key", None) or repr(tz),
                sorted(STATUS_WORDS.items()))  # fmt: skip
     seed = marshal.dumps(context, 2)
@@ -172,21 +214,18 @@ class Hours:
 
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
-        self.seen: set[Any] = set()
+        self.seen: set[str] = set()
 
-    async def add(self, conn: aiosqlite.Connection, after: int = 0) -> None:
-        """Take in the hours of the staged rows after rowid `after`."""
-        async with conn.execute(
-            "SELECT DISTINCT substr(paid_at, 1, 13) FROM temp.staging WHERE rowid > ?", (after,)
-        ) as cursor:
-            prefixes = [r[0] for r in await cursor.fetchall() if r[0] not in self.seen]
-        self.seen.update(prefixes)
+    async def add(self, conn: aiosqlite.Connection, hours: set[str]) -> None:
+        """Take in these hours (paid_at's first 13 characters, as written)."""
+        prefixes = hours - self.seen
+        self.seen |= prefixes
         rows = [row for raw in prefixes if (row := self._row(raw))]
         await conn.executemany("INSERT INTO temp.hours VALUES (?, ?, ?, ?)", rows)
 
-    def _row(self, raw: Any) -> tuple[str, int, int, int] | None:
+    def _row(self, raw: str) -> tuple[str, int, int, int] | None:
         # parse_paid_at reads every slash as a dash; keyed by the prefix as written.
-        hour = raw.replace("/", "-") if isinstance(raw, str) else ""
+        hour = raw.replace("/", "-")
         if not _HOUR.fullmatch(hour):
             return None
         try:
@@ -217,17 +256,18 @@ def _parse(
     lines: list[tuple[int, list[str]]], present: list[str], header_line: int, tz: tzinfo
 ) -> tuple[ParsedOrders, list[RowError]]:
     """parse_orders over the slow rows. A row valid to the domain but beyond SQLite's INTEGER
-    is refused as invalid (a later invalid row replaces nothing), found row by row only when
-    the parse shows one."""
+    is refused as invalid (a later invalid row replaces nothing). Only a long cell can hold
+    such a number (2**63 fen is 17 digits of yuan), so only those rows are parsed alone to
+    find out: a later line of the same order would hide it in the whole parse."""
 
     def parse(part: list[tuple[int, list[str]]]) -> ParsedOrders:
         return parse_orders(Table(present, header_line, lambda: ((n, c[:]) for n, c in part)), tz)
 
-    parsed = parse(lines)
-    if not any(_too_big(r) for r in parsed.rows):
-        return parsed, []
+    numbers = [present.index(f) for f in ("amount", "quantity") if f in present]
     refused: list[RowError] = []
     for n, cells in lines:
+        if all(len(cells[i]) <= 16 for i in numbers):
+            continue
         one = parse([(n, cells)]).rows
         big = _too_big(one[0]) if one else None
         if big:

@@ -123,28 +123,26 @@ class Orders:
         await order_sql.create_temp(conn, present)
         empty = bool(await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)"))
         hours = order_sql.Hours(tz)
-        stage, fast = order_sql.stage_sql(present), order_sql.fast_sql(present)
+        fast = order_sql.fast_sql(present)
         read = 0
-        rows = order_sql.staged(table, cols, present, tz)
-        async with Readahead(rows, _BATCH) as reader:
+        batches = order_sql.staged(table, cols, present, tz, _BATCH)
+        async with Readahead(batches) as reader:
             reader.ahead()
             while batch := await reader.next():
-                await conn.executemany(stage, batch)
-                if empty:
-                    await hours.add(conn, after=read)
+                await order_sql.stage(conn, present, batch)
+                await hours.add(conn, batch.hours)
                 # The worker parses the next batch while SQLite converts this one (and never
                 # beside a statement that gives the GIL up row by row, see storage.prefetch).
                 reader.ahead()
                 if empty:
                     await conn.execute(fast, {"ws": order_sql.WHITESPACE, "after": read})
-                read += len(batch)
+                read += batch.rows
         if not read:
             return OrderImport(0, 0, 0, 0, [], [], [], None)
         skipped = 0
         if not empty:
             # Rows stored byte for byte already need no conversion: the re-import's shortcut.
             skipped = await order_sql.skip_unchanged(conn, read)
-            await hours.add(conn)
             await conn.execute(fast, {"ws": order_sql.WHITESPACE, "after": 0})
         errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz)
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))

@@ -136,6 +136,11 @@ async def _check(text: str, tz: ZoneInfo, bulk: bool, batch: int = 20_000) -> No
           ("o1", "2026-11-05 10:00", *[""] * 4, "99999999999999999.99", "", "", "", "", "")],
     zone="UTC", bulk=False, batch=20_000,
 )  # fmt: skip
+@example(  # too large, then a valid line of the same order: still refused, not "replaced"
+    rows=[("o1", "2026-11-05 10:00", *[""] * 4, "99999999999999999.99", *[""] * 5),
+          ("o1", "2026-11-05 10:00", *[""] * 4, "1200", "¥1,200.00", *[""] * 4)],
+    zone="UTC", bulk=False, batch=1,
+)  # fmt: skip
 @example(  # an old zone's offset with seconds (LMT): the stored day is the exact local day
     rows=[("o1", "2026-11-05 10:00", *[""] * 10), ("o1", "0001-01-01 00:00", *[""] * 4, "0",
           *[""] * 5)],

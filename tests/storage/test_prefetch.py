@@ -1,4 +1,4 @@
-"""storage.prefetch.Readahead: batches in order, errors where they happen, no hang on leaving."""
+"""storage.prefetch.Readahead: items in order, errors where they happen, no hang on leaving."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pytest
 from storage.prefetch import Readahead
 
 
-async def test_batches_come_in_order_and_end_with_an_empty_one() -> None:
-    async with Readahead(range(7), 3) as reader:
+async def test_items_come_in_order_then_none() -> None:
+    async with Readahead(iter("abc")) as reader:
         got = []
         reader.ahead()
-        while batch := await reader.next():
-            got.append(batch)
+        while (item := await reader.next()) is not None:
+            got.append(item)
             reader.ahead()
-    assert got == [[0, 1, 2], [3, 4, 5], [6]]
+    assert got == ["a", "b", "c"]
 
 
 async def test_the_worker_reads_only_when_asked() -> None:
@@ -27,10 +27,10 @@ async def test_the_worker_reads_only_when_asked() -> None:
             pulled.append(i)
             yield i
 
-    async with Readahead(items(), 2) as reader:
+    async with Readahead(items()) as reader:
         reader.ahead()
-        assert await reader.next() == [0, 1]
-        assert pulled == [0, 1]  # nothing read beyond what was asked for
+        assert await reader.next() == 0
+        assert pulled == [0]  # nothing read beyond what was asked for
 
 
 async def test_an_error_in_the_iterator_is_raised_by_next() -> None:
@@ -38,9 +38,9 @@ async def test_an_error_in_the_iterator_is_raised_by_next() -> None:
         yield 1
         raise ValueError("line 2")
 
-    async with Readahead(items(), 1) as reader:
+    async with Readahead(items()) as reader:
         reader.ahead()
-        assert await reader.next() == [1]
+        assert await reader.next() == 1
         reader.ahead()
         with pytest.raises(ValueError, match="line 2"):
             await reader.next()
@@ -56,10 +56,10 @@ async def test_leaving_early_stops_the_worker() -> None:
             yield pulled
 
     with pytest.raises(RuntimeError):
-        async with Readahead(endless(), 5) as reader:
+        async with Readahead(endless()) as reader:
             reader.ahead()
             await reader.next()
             reader.ahead()  # asked for, then abandoned
             raise RuntimeError("the consumer failed")
-    # __aexit__ returned, so the worker ended, having read at most the batch asked for.
-    assert pulled <= 10
+    # __aexit__ returned, so the worker ended, having read at most the item asked for.
+    assert pulled <= 2

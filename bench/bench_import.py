@@ -12,7 +12,9 @@
     validate in SQL (slow rows by the domain parser), upsert, rollups, audit, report) into a
     fresh database whose roster was imported first;
 (3) ours again: re-import of the unchanged file.
-Figures are rows/s of wall time; the machine is shared and noisy, so compare the ratios.
+Figures are rows/s of wall time; the machine is shared and noisy, so compare the ratios. Each
+run starts after os.sync(), so that the kernel writing back the previous run's pages (hundreds
+of MB) does not land in the next one's time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import asyncio
 import csv
 import io
+import os
 import re
 import sqlite3
 import tempfile
@@ -80,9 +83,11 @@ async def ours(data: bytes, name: str, roster: bytes, path: Path) -> tuple[float
     services = await Services.create(settings)
     try:
         await import_roster_file(services, roster, "roster.csv", actor_id=None)
+        os.sync()
         started = time.perf_counter()
         report = await import_orders_file(services, data, name, actor_id=None)
         first = time.perf_counter() - started
+        os.sync()
         started = time.perf_counter()
         again = await import_orders_file(services, data, name, actor_id=None)
         second = time.perf_counter() - started
@@ -100,6 +105,7 @@ def main() -> None:
     data, roster = args.orders.read_bytes(), args.roster.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         rows, base = baseline(data, Path(tmp) / "baseline.sqlite3")
+        os.sync()  # the kernel's write-back of one run must not slow down the next
         first, again, summary = asyncio.run(
             ours(data, args.orders.name, roster, Path(tmp) / "ours.sqlite3")
         )

@@ -2,8 +2,9 @@
 
 The fast path converts only the canonical spellings, and only where the result is provably
 what the domain's parse_orders would give; it yields NULL for anything else, and those rows go
-through parse_orders itself (the slow path), the single authority on validity and errors:
-- order_id and the other text cells: trimmed of exactly what Python's str.strip() removes;
+through parse_orders itself (the slow path), the single authority on validity and errors.
+Every cell is staged stripped (by str.strip(), as the domain reads it), then:
+- order_id and the other text cells: as they are;
 - paid_at: `YYYY-MM-DD HH:MM[:SS]` (or with slashes), ASCII, in an hour whose UTC offset is one
   constant (checked in Python per distinct local hour, by the domain's parse_paid_at);
 - amount and refund: ASCII digits with an optional `.d`/`.dd`, at most 15 characters, turned
@@ -38,11 +39,6 @@ from bot.domain.orders import (
 )
 from bot.domain.tables import Table
 
-# Every character for which str.isspace() is true: what str.strip() removes (unit-tested).
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 _TEXT = ("sharer_id", "buyer_id", "sku", "product", "creator")
 _PARSED = (
     "line", "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product",
@@ -62,16 +58,6 @@ _RAW_FP_VERSION = 1
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _edges(x: str) -> str:
-    """SQL: x starts and ends with a printable ASCII character or one above U+3000 (never
-    whitespace), as far as the text before a NUL shows."""
-    first, last = f"unicode({x})", f"unicode(substr({x}, -1))"
-    return (
-        f"({first} BETWEEN 33 AND 126 OR {first} > 12288) AND ({last} BETWEEN 33 AND 126"
-        f" OR {last} > 12288)"
-    )
 
 
 def week_of(day: str) -> str:
@@ -160,10 +146,11 @@ def staged(
 def _hashed(
     table: Table, cols: dict[str, int], present: list[str], tz: tzinfo
 ) -> Iterator[tuple[Any, ...]]:
-    """(line, raw hash, *mapped cells) per row. The hash (63 bits, never 0 in practice, 0
-    meaning unknown) covers the mapped cells, marshalled (an unambiguous encoding), and what
-    else decides their meaning: the mapped fields, the time zone, the status words and
-    _RAW_FP_VERSION. It is the only Python per row besides csv itself."""
+    """(line, raw hash, *mapped cells) per row, each cell stripped as str.strip() does (the
+    domain reads every cell stripped, so the SQL need not trim). The hash (63 bits, never 0 in
+    practice, 0 meaning unknown) covers those cells, marshalled (an unambiguous encoding), and
+    what else decides their meaning: the mapped fields, the time zone, the status words and
+    _RAW_FP_VERSION. They are the only Python per row besides csv itself."""
     context = (_RAW_FP_VERSION, tuple(present), getattr(tz, "key", None) or repr(tz),
                sorted(STATUS_WORDS.items()))  # fmt: skip
     seed = marshal.dumps(context, 2)
@@ -174,28 +161,27 @@ def _hashed(
         marshal.dumps,
         itemgetter(*(cols[f] for f in present)),
     )
+    strip = str.strip
     for line, row in table:
-        cells = pick(row)
+        cells = tuple(map(strip, pick(row)))
         raw = dumps(cells, 2)
         yield (line, crc(raw, c0) << 31 ^ adler(raw, a0), *cells)
 
 
 # Staged rows that stored orders already hold byte for byte: the order id occurs once in the
-# file (no other line's id even trims to it, so duplicates stay exact) and its raw hash is the
-# stored order's. Grouping walks the ids sorted, so the order lookups go in key order.
+# file and its raw hash is the stored order's. Grouping walks the ids sorted, so the order
+# lookups go in key order.
 _SKIP_SQL = (
     "INSERT INTO temp.skipped SELECT g.r, o.sharer_id FROM (SELECT max(rowid) AS r, order_id,"
     " raw_fp FROM temp.staging GROUP BY order_id HAVING count(*) = 1) g"
     " JOIN orders o ON o.order_id = g.order_id WHERE o.raw_fp = g.raw_fp AND o.raw_fp <> 0"
-    " AND g.order_id NOT IN (SELECT trim(order_id, :ws) FROM temp.staging WHERE NOT"
-    f" ({_edges('order_id')}) OR instr(order_id, char(0)) AND trim(order_id, :ws) <> order_id)"
 )
 
 
 async def skip_unchanged(conn: aiosqlite.Connection, read: int) -> int:
     """Drop from temp.staging the rows a stored order already holds (see _SKIP_SQL); their
     count. Their sharer ids stay in temp.skipped for the unbound-id report."""
-    await conn.execute(_SKIP_SQL, {"ws": WHITESPACE})
+    await conn.execute(_SKIP_SQL)
     async with conn.execute("SELECT count(*) FROM temp.skipped") as cursor:
         (skipped,) = await cursor.fetchone()
     if skipped == read:
@@ -277,12 +263,6 @@ def _parse(
     return parse([(n, c) for n, c in lines if n not in skip]), refused
 
 
-def _text(x: str) -> str:
-    # trim(x, :ws) re-reads its character set on every call: skip it where the edges show no
-    # whitespace.
-    return f"CASE WHEN {_edges(x)} THEN {x} ELSE trim({x}, :ws) END"
-
-
 def _money(x: str) -> str:
     dot, digits = f"instr({x}, '.')", f"replace({x}, '.', '')"
     return (
@@ -320,9 +300,9 @@ def fast_sql(present: list[str]) -> str:
     )
     words = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in STATUS_WORDS.items())
     status = f"CASE s.status {words} END" if "status" in present else _quote(STATUS_WORDS[""])
-    text = [_text(col(f)) if f in present else "''" for f in _TEXT]
+    text = [col(f) if f in present else "''" for f in _TEXT]
     values = [
-        "s.rowid", "s.line", _text("s.order_id"), paid, "h.month", "h.day", *text[:4],
+        "s.rowid", "s.line", "s.order_id", paid, "h.month", "h.day", *text[:4],
         qty if "quantity" in present else "1", _money("s.amount"),
         refund if "refund" in present else "0", status, text[4], "s.raw_fp",
     ]  # fmt: skip

@@ -21,6 +21,7 @@ unattributed orders roll up under sharer ''.
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -126,24 +127,32 @@ class Orders:
         fast = order_sql.fast_sql(present)
         read = 0
         batches = order_sql.staged(table, cols, present, tz, _BATCH)
-        async with Readahead(batches) as reader:
-            reader.ahead()
-            while batch := await reader.next():
-                await order_sql.stage(conn, present, batch)
-                await hours.add(conn, batch.hours)
-                # The worker parses the next batch while SQLite converts this one (and never
-                # beside a statement that gives the GIL up row by row, see storage.prefetch).
+        # Batches of a hundred thousand young containers make the cyclic GC rescan the heap
+        # again and again; rows hold no cycles, so it rests while they are staged.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            async with Readahead(batches) as reader:
                 reader.ahead()
-                if empty:
-                    await conn.execute(fast, {"ws": order_sql.WHITESPACE, "after": read})
-                read += batch.rows
+                while batch := await reader.next():
+                    await order_sql.stage(conn, present, batch)
+                    await hours.add(conn, batch.hours)
+                    # The worker parses the next batch while SQLite converts this one (and never
+                    # beside a statement that gives the GIL up row by row, see storage.prefetch).
+                    reader.ahead()
+                    if empty:
+                        await conn.execute(fast, {"after": read})
+                    read += batch.rows
+        finally:
+            if was_enabled:
+                gc.enable()
         if not read:
             return OrderImport(0, 0, 0, 0, [], [], [], None)
         skipped = 0
         if not empty:
             # Rows stored byte for byte already need no conversion: the re-import's shortcut.
             skipped = await order_sql.skip_unchanged(conn, read)
-            await conn.execute(fast, {"ws": order_sql.WHITESPACE, "after": 0})
+            await conn.execute(fast, {"after": 0})
         errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz)
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))
         bulk = empty and valid >= _BULK

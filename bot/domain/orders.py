@@ -160,9 +160,9 @@ def parse_paid_at(text: str, tz: tzinfo, cache: dict[str, timedelta] | None = No
             except ValueError:
                 pass  # e.g. an explicit offset in the text: take the general path
     try:
-        naive = _fromiso(s) if len(s) >= 16 and s[10] == " " else _parse_loose(text, s)
+        naive = _fromiso(s) if len(s) >= 16 and s[10] == " " else _parse_loose(text.strip(), s)
     except ValueError:
-        naive = _parse_loose(text, s)
+        naive = _parse_loose(text.strip(), s)
     if naive.tzinfo is not None:  # an explicit offset in the file wins over tz
         return naive.astimezone(UTC)
     local = naive.replace(tzinfo=tz)
@@ -225,9 +225,9 @@ def _parse(table: Table, tz: tzinfo, cols: dict[str, int]) -> ParsedOrders:
                 raise OrderRowError("missing_order_id")
             paid_at = parse_paid_at(cells[c_paid], tz, tz_cache)
             amount = parse_yuan(cells[c_amount])
-            raw = cells[c_refund]
+            raw = cells[c_refund].strip()
             what = "refund"
-            refund = parse_yuan(raw) if raw else 0
+            refund = parse_yuan(raw) if raw else 0  # a blank refund is no refund
             if refund > amount:
                 raise OrderRowError("refund_exceeds_amount", refund=refund, amount=amount)
             raw = cells[c_qty].strip()

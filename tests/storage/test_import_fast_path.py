@@ -152,10 +152,6 @@ def test_import_equals_the_domain_parser(
     asyncio.run(_check(render(rows), ZoneInfo(zone), bulk, batch))
 
 
-def test_whitespace_is_what_str_strip_removes() -> None:
-    assert set(order_sql.WHITESPACE) == {c for c in map(chr, range(0x110000)) if c.isspace()}
-
-
 def test_week_sql_is_the_iso_week() -> None:
     conn = sqlite3.connect(":memory:")
     day = date(2020, 12, 20)

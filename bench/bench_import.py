@@ -3,6 +3,7 @@
     .venv/bin/python bench/gen_orders.py --orders 1000000 --out /tmp/orders-1m.csv \
         --roster /tmp/roster.csv
     .venv/bin/python bench/bench_import.py --orders /tmp/orders-1m.csv --roster /tmp/roster.csv
+        [--repeat 3]
 
 (1) baseline: csv.reader + one executemany INSERT of the raw rows into a fresh database with
     the same `orders` table (same primary key and indexes, from the migration), one
@@ -26,6 +27,7 @@ import io
 import os
 import re
 import sqlite3
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -101,21 +103,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=Path, required=True)
     parser.add_argument("--roster", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are reported")
     args = parser.parse_args()
     data, roster = args.orders.read_bytes(), args.roster.read_bytes()
-    with tempfile.TemporaryDirectory() as tmp:
-        rows, base = baseline(data, Path(tmp) / "baseline.sqlite3")
-        os.sync()  # the kernel's write-back of one run must not slow down the next
-        first, again, summary = asyncio.run(
-            ours(data, args.orders.name, roster, Path(tmp) / "ours.sqlite3")
+    bases, firsts, agains = [], [], []
+    for round_no in range(1, args.repeat + 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            rows, base = baseline(data, Path(tmp) / "baseline.sqlite3")
+            os.sync()  # the kernel's write-back of one run must not slow down the next
+            first, again, summary = asyncio.run(
+                ours(data, args.orders.name, roster, Path(tmp) / "ours.sqlite3")
+            )
+        if round_no == 1:
+            print(summary)
+        bases.append(base)
+        firsts.append(first)
+        agains.append(again)
+        print(
+            f"round {round_no}: baseline {base:6.2f} s, first import {first:6.2f} s"
+            f" ({base / first:.2f}x), re-import {again:6.2f} s ({first / again:.2f}x)"
         )
-    print(summary)
-    print(f"rows                 {rows:,}")
+    base, first, again = (statistics.median(x) for x in (bases, firsts, agains))
+    ratio = statistics.median(b / f for b, f in zip(bases, firsts, strict=True))
+    speedup = statistics.median(f / a for f, a in zip(firsts, agains, strict=True))
+    print(f"rows                 {rows:,}   (medians of {args.repeat} rounds)")
     print(f"baseline             {base:7.2f} s  {rows / base:10,.0f} rows/s")
     print(f"ours, first import   {first:7.2f} s  {rows / first:10,.0f} rows/s")
     print(f"ours, re-import      {again:7.2f} s  {rows / again:10,.0f} rows/s")
-    print(f"first import / baseline speed   {base / first:.2f}x  (target >= 1.1x)")
-    print(f"re-import / first import speed  {first / again:.2f}x  (target >= 1.5x)")
+    print(f"first import / baseline speed   {ratio:.2f}x  (target >= 1.1x; median of rounds)")
+    print(f"re-import / first import speed  {speedup:.2f}x  (target >= 1.5x; median of rounds)")
 
 
 if __name__ == "__main__":

@@ -107,10 +107,23 @@ def _read_csv(data: bytes, filename: str) -> Table:
 
     def source() -> _Rows:
         # strict: an unterminated or stray quote is an error, not a silently merged row.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
         return _iter_csv(reader, filename)
 
     return _make_table(source)
+
+
+def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """The lines of `text` as io.StringIO(text, newline="") gives them, read a megabyte at a
+    time: one StringIO of a whole upload copies it all before the first row (~0.3 s for 50 MB,
+    twice: for the header, then for the rows). Pieces end just after a "\n", where a line
+    ends whatever the line endings are, so the lines are the same."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end < 0 else end + 1
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
 
 
 def _iter_csv(reader: Iterator[list[str]], filename: str) -> _Rows:

@@ -3,8 +3,10 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.domain.tables import MissingColumns, TableError, map_headers, read_table
+from bot.domain.tables import MissingColumns, TableError, _lines, map_headers, read_table
 
 
 def _rows(data: bytes, name: str = "orders.csv") -> list[tuple[int, list[str]]]:
@@ -180,3 +182,9 @@ def test_map_headers_missing() -> None:
     assert exc.value.missing == ["paid_at", "amount"]
     assert exc.value.found == ["订单号", "商品"]
     assert exc.value.params == {"missing": ["paid_at", "amount"], "found": ["订单号", "商品"]}
+
+
+@given(text=st.text(alphabet='a,"\r\n\x1c\u2028 ', max_size=60), chunk=st.integers(1, 8))
+def test_lines_are_what_one_stringio_gives(text: str, chunk: int) -> None:
+    # read_table reads a CSV a piece at a time; the lines must not change with the pieces.
+    assert list(_lines(text, chunk)) == list(io.StringIO(text, newline=""))

@@ -130,6 +130,14 @@ def test_bad_amount_reports_the_value() -> None:
     assert err.params == {"value": "12,34", "reason": "bad_thousands"}
 
 
+def test_every_cell_is_read_stripped() -> None:
+    # The import stages cells stripped; the domain must mean the same by them.
+    res = parse('order_id,paid_at,amount,refund\n O1 ,2026-11-05 10:00,12," "\nO2, soon ,1,\n')
+    assert [(r.order_id, r.refund_fen) for r in res.rows] == [("O1", 0)]  # a blank refund: none
+    (err,) = res.errors
+    assert (err.line, err.code, err.params) == (3, "bad_date", {"value": "soon"})
+
+
 def test_missing_required_columns_lists_found_headers() -> None:
     with pytest.raises(MissingColumns) as exc:
         parse("订单号,商品名称\nO1,x\n")

@@ -2,9 +2,12 @@
 
 One import is one transaction, and SQLite does the per-row work (figures in
 bench/RESULTS-import.md):
-1. the mapped cells are staged as raw text into a temp table, with no Python per cell but a
-   hash of each row's cells; rows whose hash a stored order already has are dropped at once
-   (unchanged: the re-import's shortcut, see order_sql.skip_unchanged);
+1. a worker thread reads the file in batches: csv, each mapped cell stripped, a hash of the
+   row's cells, and the batch's distinct hours; the batch is staged as text into a temp table
+   by multi-row INSERTs. Into an empty table each batch is converted (step 2) while the worker
+   reads the next, so Python's csv and SQLite's conversion run on both cores. Otherwise rows
+   whose hash a stored order already has are dropped once all are staged (unchanged: the
+   re-import's shortcut, see order_sql.skip_unchanged);
 2. one INSERT … SELECT converts and validates the canonical spellings (the *fast path*, see
    storage/order_sql.py); every other row (¥ signs, thousands commas, odd dates, anything
    invalid) goes through the domain's parse_orders, which stays the one authority on what is

@@ -103,7 +103,7 @@ async def drop_temp(conn: aiosqlite.Connection) -> None:
 
 class Batch(NamedTuple):
     """Rows for temp.staging, `(line, raw hash, *mapped cells)` each, as the parameters of
-    multi-row INSERTs: `full` of `per_insert` rows each (flat), `rest` of the last, shorter
+    multi-row INSERTs: `full` of `_per_insert` rows each (flat), `rest` of the last, shorter
     one. `hours`: the distinct local hours of these rows (paid_at's first 13 characters, as
     written)."""
 
@@ -113,7 +113,7 @@ class Batch(NamedTuple):
     hours: set[str]
 
 
-def per_insert(present: list[str]) -> int:
+def _per_insert(present: list[str]) -> int:
     # Many rows a statement: one bind-and-step round through the sqlite3 module per row costs
     # more than the insert itself. 999 parameters is the smallest limit of any SQLite build.
     return 999 // (len(present) + 2)
@@ -126,7 +126,7 @@ def _stage_sql(present: list[str], rows: int) -> str:
 
 async def stage(conn: aiosqlite.Connection, present: list[str], batch: Batch) -> None:
     if batch.full:
-        await conn.executemany(_stage_sql(present, per_insert(present)), batch.full)
+        await conn.executemany(_stage_sql(present, _per_insert(present)), batch.full)
     if batch.rest:
         await conn.execute(_stage_sql(present, len(batch.rest) // (len(present) + 2)), batch.rest)
 
@@ -135,7 +135,7 @@ def staged(
     table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
 ) -> Iterator[Batch]:
     """The table's rows to stage, in batches of `size`."""
-    per, paid = per_insert(present), 2 + present.index("paid_at")
+    per, paid = _per_insert(present), 2 + present.index("paid_at")
     rows = _hashed(table, cols, present, tz)
     while part := list(islice(rows, size)):
         full = [tuple(chain.from_iterable(part[i : i + per])) for i in range(0, len(part), per)]

@@ -24,13 +24,13 @@ unattributed orders roll up under sharer ''.
 from __future__ import annotations
 
 import asyncio
-import gc
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.gc_pause import gc_paused
 from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED, RowError
 from bot.domain.tables import Table, map_headers
 from storage import audit, order_sql
@@ -130,11 +130,7 @@ class Orders:
         fast = order_sql.fast_sql(present)
         read = 0
         batches = order_sql.staged(table, cols, present, tz, _BATCH)
-        # Batches of a hundred thousand young containers make the cyclic GC rescan the heap
-        # again and again; rows hold no cycles, so it rests while they are staged.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():  # batches of a hundred thousand young containers
             async with Readahead(batches) as reader:
                 reader.ahead()
                 while batch := await reader.next():
@@ -146,9 +142,6 @@ class Orders:
                     if empty:
                         await conn.execute(fast, {"after": read})
                     read += batch.rows
-        finally:
-            if was_enabled:
-                gc.enable()
         if not read:
             return OrderImport(0, 0, 0, 0, [], [], [], None)
         skipped = 0

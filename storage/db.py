@@ -37,6 +37,9 @@ def from_ts(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
+PAGE_SIZE = 16384
+
+
 class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
         self.conn = conn
@@ -49,6 +52,10 @@ class Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
+        # Only a new database takes it (before WAL is on). Bulk imports build B-trees of
+        # millions of rows: 16 KiB pages cost ~15% less SQLite time there than 4 KiB
+        # (bench/RESULTS-import.md), and a bot's point reads do not notice.
+        await conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from itertools import chain, islice
-from operator import itemgetter
+from operator import ge, itemgetter, le
 from typing import Any, NamedTuple
 
 import aiosqlite
@@ -131,15 +131,35 @@ async def stage(conn: aiosqlite.Connection, present: list[str], batch: Batch) ->
         await conn.execute(_stage_sql(present, len(batch.rest) // (len(present) + 2)), batch.rest)
 
 
+class IdOrder:
+    """Whether the order ids seen so far, in file order, never fall (`rising`) or never rise
+    (`falling`). Exports usually list orders by time, and order ids grow with time: then the
+    bulk load walks the staged rows in (or against) file order instead of sorting them."""
+
+    def __init__(self) -> None:
+        self.rising = self.falling = True
+        self._last: str | None = None
+
+    def see(self, ids: list[str]) -> None:
+        if not ids or not (self.rising or self.falling):
+            return
+        if self._last is not None:
+            ids = [self._last, *ids]
+        self.rising = self.rising and all(map(le, ids, islice(ids, 1, None)))
+        self.falling = self.falling and all(map(ge, ids, islice(ids, 1, None)))
+        self._last = ids[-1]
+
+
 def staged(
-    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
+    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int, ids: IdOrder
 ) -> Iterator[Batch]:
-    """The table's rows to stage, in batches of `size`."""
+    """The table's rows to stage, in batches of `size`; `ids` follows their order ids."""
     per, paid = _per_insert(present), 2 + present.index("paid_at")
     rows = _hashed(table, cols, present, tz)
     while part := list(islice(rows, size)):
         full = [tuple(chain.from_iterable(part[i : i + per])) for i in range(0, len(part), per)]
         rest = full.pop() if len(part) % per else ()
+        ids.see([r[2] for r in part])
         yield Batch(full, rest, len(part), {r[paid][:13] for r in part})
 
 
@@ -333,7 +353,7 @@ async def slow_path(
     if not rows:
         return [], []
     lines = [(r[1], list(r[3:])) for r in rows]
-    raw_fp = {r[1]: r[2] for r in rows}
+    staged_as = {r[1]: (r[0], r[2]) for r in rows}  # line: (srow, raw hash)
     parsed, too_large = await asyncio.to_thread(_parse, lines, present, header_line, tz)
     errors = parsed.errors + too_large
     bad = {e.line for e in errors}
@@ -347,13 +367,15 @@ async def slow_path(
         if md is None:
             day = _stored_day(ts, tz)
             md = days[ts] = (day // 100, day)
+        srow, raw_fp = staged_as[line]
         out.append(
-            (line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product, r.quantity,
-             r.amount_fen, r.refund_fen, r.status, r.creator, raw_fp[line])
+            (srow, line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
+             r.quantity, r.amount_fen, r.refund_fen, r.status, r.creator, raw_fp)
         )  # fmt: skip
     await conn.executemany("DELETE FROM temp.parsed WHERE srow = ?", [(r[0],) for r in rows])
     await conn.executemany(
-        f"INSERT INTO temp.parsed ({', '.join(_PARSED)}) VALUES ({', '.join('?' * len(_PARSED))})",
+        f"INSERT INTO temp.parsed (srow, {', '.join(_PARSED)})"
+        f" VALUES ({', '.join('?' * (len(_PARSED) + 1))})",
         out,
     )
     errors.sort(key=lambda e: e.line)
@@ -375,15 +397,23 @@ TOUCHED_SQL = (
     f" LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL OR NOT ({_SAME})"
 )
 _INTO = f"INSERT INTO orders ({', '.join(_ORDER)}, fingerprint, raw_fp, imported_at)"
+_SET_LOADED = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "raw_fp"))
 
 
-def bulk_orders_sql(now_ts: int) -> str:
-    """Into an empty table, straight from the converted rows sorted once: by order id, which
-    appends to the B-tree, then by line, so that the file's later line replaces the earlier."""
-    return (
-        f"INSERT OR REPLACE {_INTO[7:]} SELECT {', '.join(_ORDER[:12])}, {_VALID}, creator, 0,"
-        f" raw_fp, {int(now_ts)} FROM temp.parsed ORDER BY order_id, line"
+def bulk_orders_sql(now_ts: int, ids: IdOrder) -> str:
+    """Into an empty table, straight from the converted rows in order id order, which appends
+    to the B-tree, and of one order id the file's later line wins. temp.parsed's rowid (srow)
+    is the file order: walked forwards when the ids rise, backwards (the first row of an id
+    stays) when they fall, else sorted by id and line."""
+    select = (
+        f"{_INTO} SELECT {', '.join(_ORDER[:12])}, {_VALID}, creator, 0, raw_fp, {int(now_ts)}"
+        " FROM temp.parsed WHERE true"  # WHERE: the upsert's parsing rule
     )
+    if ids.rising:
+        return f"{select} ORDER BY srow ON CONFLICT(order_id) DO UPDATE SET {_SET_LOADED}"
+    if ids.falling:
+        return f"{select} ORDER BY srow DESC ON CONFLICT(order_id) DO NOTHING"
+    return f"{select} ORDER BY order_id, line ON CONFLICT(order_id) DO UPDATE SET {_SET_LOADED}"
 
 
 # Lines whose order id a later valid line has too (only asked when there are some).

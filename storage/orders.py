@@ -15,8 +15,9 @@ bench/RESULTS-import.md):
 3. both paths' rows are deduplicated (the later line wins) into a temp table sorted by
    order_id, compared with the stored orders column by column, and only new and changed rows
    are written; rollups move by the old rows' contribution out and the new rows' in. Into an
-   empty table the rows are loaded sorted straight into orders, and the rollups built by one
-   GROUP BY each after the load.
+   empty table the rows go straight into orders in order id order (no sort when the file's
+   ids rise or fall, as exports listed by time do), and the rollups are built by one GROUP BY
+   each after the load.
 A rollup row exists while its group has at least one counted order (`orders` > 0);
 unattributed orders roll up under sharer ''.
 """
@@ -129,7 +130,8 @@ class Orders:
         hours = order_sql.Hours(tz)
         fast = order_sql.fast_sql(present)
         read = 0
-        batches = order_sql.staged(table, cols, present, tz, _BATCH)
+        ids = order_sql.IdOrder()
+        batches = order_sql.staged(table, cols, present, tz, _BATCH, ids)
         with gc_paused():  # batches of a hundred thousand young containers
             async with Readahead(batches) as reader:
                 reader.ahead()
@@ -153,7 +155,7 @@ class Orders:
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))
         bulk = empty and valid >= _BULK
         if bulk:
-            await _bulk_load(conn, to_ts(now))
+            await _bulk_load(conn, order_sql.bulk_orders_sql(to_ts(now), ids))
             new = incoming = int(await _val(conn, "SELECT count(*) FROM orders"))
             updated = 0
             replaced = order_sql.REPLACED_SQL if incoming < valid else None
@@ -260,7 +262,7 @@ async def _schema(conn: aiosqlite.Connection, kind: str, tables: tuple[str, ...]
     )
 
 
-async def _bulk_load(conn: aiosqlite.Connection, now_ts: int) -> None:
+async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
     # Into an empty table: building an index once from sorted keys is several times cheaper
     # than keeping it up to date row by row; rollups are one GROUP BY each, so the triggers
     # that keep creator_sales and sharer_week for other writers rest meanwhile.
@@ -270,7 +272,7 @@ async def _bulk_load(conn: aiosqlite.Connection, now_ts: int) -> None:
         await conn.execute(f'DROP INDEX "{name}"')
     for name, _ in triggers:
         await conn.execute(f'DROP TRIGGER "{name}"')
-    await conn.execute(order_sql.bulk_orders_sql(now_ts))
+    await conn.execute(load_sql)
     for _, sql in indexes:
         await conn.execute(sql)
     for table, (keys, where, count) in _SHIFTED.items():

@@ -130,25 +130,30 @@ async def _check(text: str, tz: ZoneInfo, bulk: bool, batch: int = 20_000) -> No
     zone=st.sampled_from(["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "UTC"]),
     bulk=st.booleans(),
     batch=st.sampled_from([1, 3, 20_000]),
+    order=st.sampled_from(["as drawn", "rising ids", "falling ids"]),
 )
 @example(  # more fen than SQLite's INTEGER holds, twice: refused, the earlier line reported
     rows=[("o1", "2026-11-05 10:00", *[""] * 4, "1", "", "", "", "", ""),
           ("o1", "2026-11-05 10:00", *[""] * 4, "99999999999999999.99", "", "", "", "", "")],
-    zone="UTC", bulk=False, batch=20_000,
+    zone="UTC", bulk=False, batch=20_000, order="as drawn",
 )  # fmt: skip
 @example(  # too large, then a valid line of the same order: still refused, not "replaced"
     rows=[("o1", "2026-11-05 10:00", *[""] * 4, "99999999999999999.99", *[""] * 5),
           ("o1", "2026-11-05 10:00", *[""] * 4, "1200", "¥1,200.00", *[""] * 4)],
-    zone="UTC", bulk=False, batch=1,
+    zone="UTC", bulk=False, batch=1, order="as drawn",
 )  # fmt: skip
 @example(  # an old zone's offset with seconds (LMT): the stored day is the exact local day
     rows=[("o1", "2026-11-05 10:00", *[""] * 10), ("o1", "0001-01-01 00:00", *[""] * 4, "0",
           *[""] * 5)],
-    zone="America/New_York", bulk=False, batch=20_000,
+    zone="America/New_York", bulk=False, batch=20_000, order="as drawn",
 )  # fmt: skip
 def test_import_equals_the_domain_parser(
-    rows: list[tuple], zone: str, bulk: bool, batch: int
+    rows: list[tuple], zone: str, bulk: bool, batch: int, order: str
 ) -> None:
+    # Sorted files take the bulk load's walks in and against file order (order_sql.IdOrder);
+    # the sort is stable, so lines of one order id keep their file order.
+    if order != "as drawn":
+        rows = sorted(rows, key=lambda r: r[0].strip(), reverse=order == "falling ids")
     asyncio.run(_check(render(rows), ZoneInfo(zone), bulk, batch))
 
 
@@ -186,3 +191,37 @@ async def test_canonical_rows_never_reach_the_domain_parser(tmp_path: Path, monk
     )
     assert await db.fetchval("SELECT count(*) FROM creator_sales WHERE creator = '@M'") == 1
     await db.close()
+
+
+def test_id_order_follows_the_ids_across_batches() -> None:
+    def seen(*batches: list[str]) -> tuple[bool, bool]:
+        ids = order_sql.IdOrder()
+        for batch in batches:
+            ids.see(batch)
+        return ids.rising, ids.falling
+
+    assert seen(["a1", "a1", "a2"], [], ["a3"]) == (True, False)
+    assert seen(["a3", "a2"], ["a2", "a1"]) == (False, True)
+    assert seen(["a1", "a2"], ["a1"]) == (False, False)  # falls only at the batch boundary
+    assert seen(["a2"], ["a1", "a3"]) == (False, False)
+    assert seen(["a1"], ["a1"]) == (True, True)
+
+
+async def test_a_falling_file_keeps_its_later_line(services, monkeypatch) -> None:
+    # Exports list the newest order first; the bulk load walks them backwards, and of an
+    # order id listed twice the later line still wins, though the earlier one went through
+    # the slow path (¥ and a thousands comma) and was written back after it.
+    monkeypatch.setattr(orders_module, "_BULK", 1)
+    db = services.db
+    text = (
+        "order_id,paid_at,amount\n"
+        'o9,2026-11-09 10:00,9\no5,2026-11-05 10:00,"¥1,005"\no5,2026-11-05 11:00,5\n'
+        "o1,2026-11-01 10:00,1\n"
+    )
+    result = await Orders(db).import_table(
+        read_table(text.encode(), "f.csv"), ZoneInfo("UTC"), now=NOW, actor_id=None,
+        filename="f.csv", file_hash="-",
+    )  # fmt: skip
+    assert (result.new, result.duplicates) == (3, [(3, "o5")])
+    rows = await db.fetchall("SELECT order_id, amount_fen FROM orders ORDER BY order_id")
+    assert [tuple(r) for r in rows] == [("o1", 100), ("o5", 500), ("o9", 900)]

@@ -11,7 +11,7 @@ Every cell is staged stripped (by str.strip(), as the domain reads it), then:
   into integer fen by string operations and CAST AS INTEGER (never REAL); refund ≤ amount;
 - quantity: empty (1) or ASCII digits with a non-zero digit; status: a key of STATUS_WORDS.
 The blob-length checks matter: GLOB and length() stop at a NUL character, and CSV cells may
-hold one.
+hold one; a file known to hold none (Table.nul_free) gets the shorter checks.
 """
 
 from __future__ import annotations
@@ -283,7 +283,17 @@ def _parse(
     return parse([(n, c) for n, c in lines if n not in skip]), refused
 
 
-def _money(x: str) -> str:
+def _money(x: str, nul_free: bool) -> str:
+    if nul_free:  # one dot at most, followed by one or two digits
+        return (
+            f"CASE WHEN length({x}) BETWEEN 1 AND 15 AND {x} GLOB '[0-9]*'"
+            f" AND {x} NOT GLOB '*[^0-9.]*' THEN CASE instr({x}, '.')"
+            f" WHEN 0 THEN CAST({x} AS INTEGER) * 100"
+            f" WHEN length({x}) - 1 THEN CASE WHEN {x} GLOB '*[0-9]'"
+            f" THEN CAST(replace({x}, '.', '') AS INTEGER) * 10 END"
+            f" WHEN length({x}) - 2 THEN CASE WHEN {x} GLOB '*[0-9][0-9]'"
+            f" THEN CAST(replace({x}, '.', '') AS INTEGER) END END END"
+        )
     dot, digits = f"instr({x}, '.')", f"replace({x}, '.', '')"
     return (
         f"CASE WHEN length(CAST({x} AS BLOB)) BETWEEN 1 AND 15"
@@ -296,34 +306,38 @@ def _money(x: str) -> str:
     )
 
 
-def fast_sql(present: list[str]) -> str:
+def fast_sql(present: list[str], nul_free: bool) -> str:
     """Convert the staged rows after rowid :after; a NULL (or empty order_id) marks a row for
-    the slow path."""
+    the slow path. `nul_free`: no cell holds a NUL, so lengths need not be counted in bytes
+    (the canonical spellings are ASCII, and GLOB refuses anything else)."""
 
     def col(field: str) -> str:
         return f"s.{field}" if field in present else "''"
 
+    def size(x: str) -> str:
+        return f"length({x})" if nul_free else f"length(CAST({x} AS BLOB))"
+
     # The hour's key is the raw prefix (slashes as written): no replace() per row.
     p = "s.paid_at"
     paid = (
-        f"CASE length(CAST({p} AS BLOB)) WHEN 16 THEN CASE WHEN substr({p}, 14) GLOB"
+        f"CASE {size(p)} WHEN 16 THEN CASE WHEN substr({p}, 14) GLOB"
         f" ':[0-5][0-9]' THEN h.utc + 60 * substr({p}, 15, 2) END WHEN 19 THEN CASE WHEN"
         f" substr({p}, 14) GLOB ':[0-5][0-9]:[0-5][0-9]'"
         f" THEN h.utc + 60 * substr({p}, 15, 2) + substr({p}, 18, 2) END END"
     )
-    refund = f"CASE WHEN s.refund = '' THEN 0 ELSE {_money('s.refund')} END"
+    refund = f"CASE WHEN s.refund = '' THEN 0 ELSE {_money('s.refund', nul_free)} END"
+    q = "s.quantity"
+    ascii_q = "" if nul_free else f" AND length({q}) = {size(q)}"
     qty = (
-        "CASE WHEN s.quantity = '' THEN 1 WHEN length(CAST(s.quantity AS BLOB)) <= 15"
-        " AND length(s.quantity) = length(CAST(s.quantity AS BLOB))"
-        " AND s.quantity NOT GLOB '*[^0-9]*' AND s.quantity GLOB '*[1-9]*'"
-        " THEN CAST(s.quantity AS INTEGER) END"
+        f"CASE WHEN {q} = '' THEN 1 WHEN {size(q)} <= 15{ascii_q}"
+        f" AND {q} NOT GLOB '*[^0-9]*' AND {q} GLOB '*[1-9]*' THEN CAST({q} AS INTEGER) END"
     )
     words = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in STATUS_WORDS.items())
     status = f"CASE s.status {words} END" if "status" in present else _quote(STATUS_WORDS[""])
     text = [col(f) if f in present else "''" for f in _TEXT]
     values = [
         "s.rowid", "s.line", "s.order_id", paid, "h.month", "h.day", *text[:4],
-        qty if "quantity" in present else "1", _money("s.amount"),
+        qty if "quantity" in present else "1", _money("s.amount", nul_free),
         refund if "refund" in present else "0", status, text[4], "s.raw_fp",
     ]  # fmt: skip
     return (

@@ -128,7 +128,7 @@ class Orders:
         await order_sql.create_temp(conn, present)
         empty = bool(await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)"))
         hours = order_sql.Hours(tz)
-        fast = order_sql.fast_sql(present)
+        fast = order_sql.fast_sql(present, table.nul_free)
         read = 0
         ids = order_sql.IdOrder()
         batches = order_sql.staged(table, cols, present, tz, _BATCH, ids)

@@ -49,12 +49,14 @@ class Table:
     """Headers plus a re-iterable source of `(line_no, cells)`.
 
     Every yielded row has at least `len(headers)` cells (short rows are padded with ""),
-    so a consumer can index any mapped column without a length check.
+    so a consumer can index any mapped column without a length check. `nul_free`: known to
+    hold no NUL character anywhere (SQL string functions stop at one).
     """
 
     headers: list[str]
     header_line: int
     _source: Callable[[], _Rows]
+    nul_free: bool = False
 
     def rows(self) -> _Rows:
         return self._source()
@@ -104,13 +106,16 @@ def _sniff_delimiter(text: str) -> str:
 def _read_csv(data: bytes, filename: str) -> Table:
     text = _decode(data, filename)
     delimiter = _sniff_delimiter(text)
+    # UTF-8 and GB18030 write a 0 byte only for NUL itself; UTF-16 has them everywhere.
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    nul_free = "\x00" not in text if utf16 else b"\x00" not in data
 
     def source() -> _Rows:
         # strict: an unterminated or stray quote is an error, not a silently merged row.
         reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
         return _iter_csv(reader, filename)
 
-    return _make_table(source)
+    return _make_table(source, nul_free)
 
 
 def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
@@ -141,7 +146,7 @@ def _iter_csv(reader: Iterator[list[str]], filename: str) -> _Rows:
         ) from None
 
 
-def _make_table(source: Callable[[], _Rows]) -> Table:
+def _make_table(source: Callable[[], _Rows], nul_free: bool = False) -> Table:
     first = next(source(), None)
     if first is None:
         raise TableError("empty", "no header row")
@@ -159,7 +164,7 @@ def _make_table(source: Callable[[], _Rows]) -> Table:
                 cells.extend([""] * (width - len(cells)))
             yield line, cells
 
-    return Table(headers, header_line, rows)
+    return Table(headers, header_line, rows, nul_free)
 
 
 # --- XLSX --------------------------------------------------------------------------

@@ -40,6 +40,15 @@ def test_csv_utf8_bom_is_not_part_of_the_first_header() -> None:
     assert table.headers == ["order_id", "amount"]
 
 
+def test_nul_free_says_whether_any_cell_can_hold_a_nul() -> None:
+    assert read_table("订单号\nA1\n".encode(), "x.csv").nul_free
+    assert read_table("订单号\nA1\n".encode("gb18030"), "x.csv").nul_free
+    assert read_table("订单号\nA1\n".encode("utf-16"), "x.csv").nul_free
+    assert not read_table("订单号\nA\x001\n".encode("utf-16"), "x.csv").nul_free
+    assert not read_table(b"a\nA\x001\n", "x.csv").nul_free
+    assert not read_table(_xlsx([["a"], ["A1"]]), "x.xlsx").nul_free  # not looked at
+
+
 def test_csv_gbk() -> None:
     text = "订单号,实付金额,商品名称\nA1,￥1,234.50,面膜\n"
     table = read_table(text.replace("￥1,234.50", '"￥1,234.50"').encode("gbk"), "x.csv")

@@ -22,7 +22,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
-from itertools import chain, islice
+from itertools import islice
 from operator import ge, itemgetter, le
 from typing import Any, NamedTuple
 
@@ -53,7 +53,7 @@ _INT64 = 1 << 63
 _TEMP = ("staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped")
 # Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
 # a re-import converts every row again instead of trusting the stored hashes.
-_RAW_FP_VERSION = 1
+_RAW_FP_VERSION = 2
 
 
 def _quote(text: str) -> str:
@@ -154,38 +154,55 @@ def staged(
     table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int, ids: IdOrder
 ) -> Iterator[Batch]:
     """The table's rows to stage, in batches of `size`; `ids` follows their order ids."""
-    per, paid = _per_insert(present), 2 + present.index("paid_at")
-    rows = _hashed(table, cols, present, tz)
-    while part := list(islice(rows, size)):
-        full = [tuple(chain.from_iterable(part[i : i + per])) for i in range(0, len(part), per)]
-        rest = full.pop() if len(part) % per else ()
-        ids.see([r[2] for r in part])
-        yield Batch(full, rest, len(part), {r[paid][:13] for r in part})
+    width, per = len(present) + 2, _per_insert(present)
+    paid, step = 2 + present.index("paid_at"), _per_insert(present) * (len(present) + 2)
+    for flat in _hashed(table, cols, present, tz, size):
+        full = [tuple(flat[i : i + step]) for i in range(0, len(flat), step)]
+        rows = len(flat) // width
+        rest = full.pop() if rows % per else ()
+        ids.see(flat[2::width])
+        yield Batch(full, rest, rows, {t[:13] for t in flat[paid::width]})
 
 
 def _hashed(
-    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo
-) -> Iterator[tuple[Any, ...]]:
-    """(line, raw hash, *mapped cells) per row, each cell stripped as str.strip() does (the
-    domain reads every cell stripped, so the SQL need not trim). The hash (63 bits, never 0 in
-    practice, 0 meaning unknown) covers those cells, marshalled (an unambiguous encoding), and
-    what else decides their meaning: the mapped fields, the time zone, the status words and
-    _RAW_FP_VERSION. They are the only Python per row besides csv itself."""
+    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
+) -> Iterator[list[Any]]:
+    """`(line, raw hash, *mapped cells)` of `size` rows at a time, flat, each cell stripped as
+    str.strip() does (the domain reads every cell stripped, so the SQL need not trim). The
+    hash (63 bits, never 0 in practice, 0 meaning unknown) covers those cells, encoded without
+    ambiguity: joined by a separator none of them holds, else marshalled; and what else
+    decides their meaning: the mapped fields, the time zone, the status words and
+    _RAW_FP_VERSION. This is the only Python per row besides csv itself."""
     context = (_RAW_FP_VERSION, tuple(present), getattr(tz, "key", None) or repr(tz),
                sorted(STATUS_WORDS.items()))  # fmt: skip
-    seed = marshal.dumps(context, 2)
-    c0, a0 = zlib.crc32(seed), zlib.adler32(seed)
+    # Each encoding its own seed, so that equal bytes of the two never mean equal rows.
+    seeds = [marshal.dumps((kind, context), 2) for kind in ("joined", "marshalled")]
+    (cj, aj), (cm, am) = ((zlib.crc32(s), zlib.adler32(s)) for s in seeds)
     crc, adler, dumps, pick = (
         zlib.crc32,
         zlib.adler32,
         marshal.dumps,
         itemgetter(*(cols[f] for f in present)),
     )
-    strip = str.strip
+    strip, sep, seps = str.strip, "\x1f", len(present) - 1
+    flat: list[Any] = []
+    n = 0
     for line, row in table:
         cells = tuple(map(strip, pick(row)))
-        raw = dumps(cells, 2)
-        yield (line, crc(raw, c0) << 31 ^ adler(raw, a0), *cells)
+        text = sep.join(cells)
+        if text.count(sep) == seps:
+            raw = text.encode("utf-8", "surrogatepass")
+            flat += (line, crc(raw, cj) << 31 ^ adler(raw, aj))
+        else:
+            raw = dumps(cells, 2)
+            flat += (line, crc(raw, cm) << 31 ^ adler(raw, am))
+        flat += cells
+        n += 1
+        if n == size:
+            yield flat
+            flat, n = [], 0
+    if flat:
+        yield flat
 
 
 # Staged rows that stored orders already hold byte for byte: the order id occurs once in the

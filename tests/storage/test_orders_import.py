@@ -65,6 +65,18 @@ async def test_reimport_skips_unchanged_rows_and_respelled_ones(services: Servic
     assert await table(services, FIELDS) == [r[:-1] for r in before]
 
 
+async def test_a_cell_holding_the_hash_separator_cannot_hide_a_change(
+    services: Services,
+) -> None:
+    # The raw-cell hash joins the cells with U+001F; a row whose cells hold it is hashed
+    # another way, so that moving the character from one cell to the next is a change.
+    first = HEAD + "a,2026-11-05 10:00,S\x1fX,K,1,,paid\n"
+    moved = HEAD + "a,2026-11-05 10:00,S,X\x1fK,1,,paid\n"
+    assert counts(await run(services, first)) == (1, 1, 0, 0, 0)
+    assert counts(await run(services, moved)) == (1, 0, 1, 0, 0)
+    assert await table(services, "SELECT sharer_id, sku FROM orders") == [("S", "X\x1fK")]
+
+
 async def test_unchanged_rows_skip_conversion(services: Services, monkeypatch) -> None:
     text = HEAD + (
         'a,2026-11-05 10:00,S1,K,"¥1,200.00",,paid\nb,2026-11-05 11:00, S2 ,K,5,,paid\n'

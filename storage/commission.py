@@ -421,11 +421,13 @@ class Commission:
                 "SELECT sharer_id, SUM(valid_fen) FROM sharer_day WHERE day BETWEEN ? AND ?"
                 " GROUP BY sharer_id"
             )
-        else:
+        else:  # one key range of sku_day per day (its key begins with the day)
+            sku, days = params[0], _days(*params[1:])
             sql = (
-                "SELECT sharer_id, SUM(valid_fen) FROM sku_day WHERE sku = ?"
-                " AND day BETWEEN ? AND ? GROUP BY sharer_id"
+                f"SELECT sharer_id, SUM(valid_fen) FROM sku_day WHERE day IN"
+                f" ({', '.join('?' * len(days))}) AND sku = ? GROUP BY sharer_id"
             )
+            params = (*days, sku)
         rows = await self.db.fetchall(sql, params)
         hidden = {
             r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden")
@@ -436,6 +438,17 @@ class Commission:
             self._boards.clear()
         self._boards[key] = ranked
         return ranked
+
+
+def _days(first: int, last: int) -> list[int]:
+    """The calendar days from yyyymmdd `first` to `last` (which may overshoot a month's end,
+    as "the 1st + 30" does), as yyyymmdd."""
+    day = date(first // 10000, first // 100 % 100, first % 100)
+    days = []
+    while (n := day.year * 10000 + day.month * 100 + day.day) <= last:
+        days.append(n)
+        day += timedelta(days=1)
+    return days
 
 
 def _iso_week(first: int, last: int) -> int | None:

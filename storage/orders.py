@@ -51,7 +51,7 @@ _SHIFTED = {**{t: (k, "1", "SUM(valid_fen > 0)") for t, k in ROLLUPS.items()}, *
 _GROUP_BY = {
     "sharer_day": "sharer_id, month, day",
     "sharer_month": "sharer_id, month",
-    "sku_day": "sku, day, sharer_id",
+    "sku_day": "day, sku, sharer_id",  # its key (migration 0008)
     "creator_sales": "creator",
 }
 _BULK = 5_000  # an empty table takes at least this many rows the bulk way

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.rules import Rules
 from bot.services import Services
-from storage.commission import Commission, rules_from_json, rules_to_json
+from storage.commission import Commission, _days, rules_from_json, rules_to_json
 from storage.db import Database, to_ts
 from tests.conftest import T0
 
@@ -156,3 +156,9 @@ async def test_a_sharers_rank_is_their_place_on_the_board(services: Services) ->
     for sid, *_ in roster:
         assert await repo.month_rank(sid, 202611) == board.get(sid), sid
     assert board["S1"] == board["S5"] == 1 and board["S4"] == 3
+
+
+def test_sku_board_days_stop_at_the_months_end() -> None:
+    assert _days(20261101, 20261131) == list(range(20261101, 20261131))
+    assert _days(20260201, 20260231)[-1] == 20260228 and len(_days(20260201, 20260231)) == 28
+    assert _days(20261230, 20270102) == [20261230, 20261231, 20270101, 20270102]

@@ -390,11 +390,15 @@ class Commission:
         )
         if row is None or row[0] <= 0 or row[1]:
             return None
+        # Everyone above, counted in the index alone, less the few hidden among them (from
+        # the hidden ones' index: CROSS JOIN keeps that order). Looking up each one above in
+        # sharers cost 8 ms for a sharer in the middle of 10k.
         ahead = await self.db.fetchval(
-            "SELECT COUNT(*) FROM sharer_month m WHERE m.month = ? AND m.valid_fen > ?"
-            " AND m.sharer_id <> '' AND NOT EXISTS"
-            " (SELECT 1 FROM sharers s WHERE s.sharer_id = m.sharer_id AND s.hidden)",
-            (month, row[0]),
+            "SELECT (SELECT COUNT(*) FROM sharer_month WHERE month = ? AND valid_fen > ?"
+            " AND sharer_id <> '') - (SELECT COUNT(*) FROM sharers s CROSS JOIN sharer_month m"
+            " ON m.sharer_id = s.sharer_id AND m.month = ? WHERE s.hidden AND m.valid_fen > ?"
+            " AND s.sharer_id <> '')",
+            (month, row[0]) * 2,
         )
         return 1 + int(ahead)
 

@@ -155,7 +155,7 @@ def staged(
 ) -> Iterator[Batch]:
     """The table's rows to stage, in batches of `size`; `ids` follows their order ids."""
     width, per = len(present) + 2, _per_insert(present)
-    paid, step = 2 + present.index("paid_at"), _per_insert(present) * (len(present) + 2)
+    paid, step = 2 + present.index("paid_at"), per * width
     for flat in _hashed(table, cols, present, tz, size):
         full = [tuple(flat[i : i + step]) for i in range(0, len(flat), step)]
         rows = len(flat) // width

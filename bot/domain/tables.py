@@ -20,6 +20,7 @@ from bot.domain.money import DomainError
 __all__ = ["MissingColumns", "Table", "TableError", "map_headers", "read_table"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CSV_EXTS = {"csv", "tsv", "txt"}
 _XLSX_EXTS = {"xlsx", "xlsm"}
 _Rows = Iterator[tuple[int, list[str]]]
@@ -81,7 +82,7 @@ def read_table(data: bytes, filename: str) -> Table:
 
 
 def _decode(data: bytes, filename: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")  # Excel's "Unicode text" export
     try:
         return data.decode("utf-8-sig")
@@ -107,8 +108,7 @@ def _read_csv(data: bytes, filename: str) -> Table:
     text = _decode(data, filename)
     delimiter = _sniff_delimiter(text)
     # UTF-8 and GB18030 write a 0 byte only for NUL itself; UTF-16 has them everywhere.
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    nul_free = "\x00" not in text if utf16 else b"\x00" not in data
+    nul_free = "\x00" not in text if data.startswith(_UTF16_BOMS) else b"\x00" not in data
 
     def source() -> _Rows:
         # strict: an unterminated or stray quote is an error, not a silently merged row.

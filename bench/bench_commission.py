@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.clock import Clock
 from bot.config import load_settings
-from bot.driver import running_bot
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import running_bot
+from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 from storage.commission import Commission
 

@@ -26,8 +26,8 @@ from telegram.ext import CommandHandler
 
 from bot.clock import Clock
 from bot.config import load_settings
-from bot.driver import running_bot
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import running_bot
+from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 from handlers.pipeline_jobs import chase_scan
 from storage.samples import Samples

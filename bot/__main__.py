@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_run(settings))
             return 0
         if args.command == "console":
-            from bot.console import main as console_main
+            from bot.offline.console import main as console_main
 
             return asyncio.run(console_main(settings, demo=args.demo, script=args.script))
         if args.command in ("import", "import-sharers", "import-creators"):

@@ -14,8 +14,8 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.driver import Driver, running_bot
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver, running_bot
+from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 
 ADA, BOB, CAI, EVE = 1, 2, 3, 4

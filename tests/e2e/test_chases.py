@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.config import Settings
-from bot.driver import Driver, running_bot
-from bot.local_api import LocalBotAPI, SentMessage
+from bot.offline.driver import Driver, running_bot
+from bot.offline.local_api import LocalBotAPI, SentMessage
 from bot.services import Services
 from storage.samples import Samples
 from tests.e2e.conftest import ADA, ADS_CHAT, BD_CHAT, BOB, CAI, MANAGERS_CHAT, setup_chats

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.driver import Driver
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver
+from bot.offline.local_api import LocalBotAPI
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, SHARERS_CHAT, setup_chats
 from tests.e2e.test_sharers import bind
 from tests.storage.test_commission_repo import add_orders, add_roster, worked_example

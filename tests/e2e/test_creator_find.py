@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 from handlers.creators_import import import_creators_file
 from storage.creators import Creators
 from storage.db import to_ts

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.driver import Driver
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver
+from bot.offline.local_api import LocalBotAPI
 from storage.creators import Creators
 from storage.db import to_ts
 from tests.conftest import T0

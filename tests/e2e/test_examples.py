@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.console import main
+from bot.offline.console import main
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.txt"))
 

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 from storage.creators import Creators
 from storage.db import to_ts
 from tests.conftest import T0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.driver import Driver
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver
+from bot.offline.local_api import LocalBotAPI
 from tests.e2e.conftest import ADA, BD_CHAT, BOB, CAI, EVE, MANAGERS_CHAT, setup_chats
 
 

@@ -4,7 +4,7 @@ their statements come out to the fen; a later refund export moves the figures.""
 
 from __future__ import annotations
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, setup_chats
 from tests.e2e.test_sharers import bind
 

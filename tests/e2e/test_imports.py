@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 from storage.orders import Orders
 from tests.conftest import T0
 from tests.e2e.conftest import ADA, BOB, EVE, MANAGERS_CHAT

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.driver import Driver
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver
+from bot.offline.local_api import LocalBotAPI
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, SHARERS_CHAT
 from tests.e2e.test_commission import _worked
 from tests.storage.test_commission_repo import add_orders

@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.local_api import LocalBotAPI
+from bot.offline.local_api import LocalBotAPI
 
 TOKEN = "123:abc"
 ALICE, BOB = 111, 222

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.config import Settings
-from bot.driver import Driver, running_bot
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver, running_bot
+from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 from tests.conftest import T0
 from tests.e2e.conftest import BD_CHAT, BOB, CAI

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.driver import Driver
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver
+from bot.offline.local_api import LocalBotAPI
 from storage.samples import Samples
 from tests.e2e.conftest import ADA, ADS_CHAT, BD_CHAT, BOB, EVE, MANAGERS_CHAT, setup_chats
 

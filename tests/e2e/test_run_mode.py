@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.local_api import LocalBotAPI
+from bot.offline.local_api import LocalBotAPI
 
 TOKEN = "424242:SECRET-TOKEN-VALUE"
 

@@ -3,7 +3,7 @@ with nothing changed."""
 
 from __future__ import annotations
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 from storage.samples import Samples
 from tests.e2e.conftest import ADS_CHAT, BD_CHAT, BOB, CAI, EVE, setup_chats
 

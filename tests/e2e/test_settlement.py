@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, MANAGERS_CHAT, SHARERS_CHAT
 from tests.e2e.test_commission import _worked
 from tests.storage.test_commission_repo import add_orders

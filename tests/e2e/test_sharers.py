@@ -3,8 +3,8 @@ team leaders, hiding from boards."""
 
 from __future__ import annotations
 
-from bot.driver import Driver
-from bot.local_api import LocalBotAPI
+from bot.offline.driver import Driver
+from bot.offline.local_api import LocalBotAPI
 from storage.sharers import Sharers
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, MANAGERS_CHAT, SHARERS_CHAT, setup_chats
 from tests.storage.test_commission_repo import WORKED_ROSTER, add_orders, add_roster

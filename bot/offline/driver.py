@@ -16,7 +16,7 @@ from telegram.ext import Application
 from bot import app as application
 from bot import jobs
 from bot.config import Settings
-from bot.local_api import Chat, LocalBotAPI, SentMessage, User
+from bot.offline.local_api import Chat, LocalBotAPI, SentMessage, User
 from bot.services import Services
 
 ChatRef = Chat | User | int

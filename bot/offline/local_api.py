@@ -25,8 +25,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api_methods import BotApiMethods, Handler, shallow
-from bot.local_api_models import (
+from bot.offline.local_api_methods import BotApiMethods, Handler, shallow
+from bot.offline.local_api_models import (
     ApiCall,
     ApiError,
     Chat,

@@ -14,7 +14,7 @@ import mimetypes
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.local_api_models import (
+from bot.offline.local_api_models import (
     MAX_CAPTION,
     MAX_TEXT,
     ApiError,

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import importlib
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 
 # Each feature with demo data offers `async def load(driver, people, groups)`.
-FEATURE_DEMOS = ("bot.demo_pipeline", "bot.demo_sharers")
+FEATURE_DEMOS = ("bot.offline.demo_pipeline", "bot.offline.demo_sharers")
 
 
 async def load_demo(driver: Driver) -> None:
-    from bot.console import GROUPS, PEOPLE
+    from bot.offline.console import GROUPS, PEOPLE
 
     ada = PEOPLE["ada"].id
     for purpose, chat_id in GROUPS.items():

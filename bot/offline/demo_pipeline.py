@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 
 CREATORS = {
     "bob": [

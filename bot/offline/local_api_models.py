@@ -1,4 +1,4 @@
-"""Data model and parsing helpers for the in-process Bot API stand-in (`bot.local_api`).
+"""Data model and parsing helpers for the in-process Bot API stand-in (`bot.offline.local_api`).
 
 Everything here is plain Python with no I/O, so the server module can stay about routing,
 state and synchronisation. Shapes follow the Bot API's JSON exactly, because the consumer is

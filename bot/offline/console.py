@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, parse_duration
-from bot.driver import Driver, running_bot
-from bot.local_api import LocalBotAPI, SentMessage
+from bot.offline.driver import Driver, running_bot
+from bot.offline.local_api import LocalBotAPI, SentMessage
 from bot.services import Services
 
 HELP = __doc__.split("except directives:", 1)[1].split("In a script", 1)[0].rstrip()
@@ -194,7 +194,7 @@ async def run_console(settings: Settings, *, demo: bool, script: Path | None) ->
         async with running_bot(settings, services, api) as driver:
             console = Console(driver, out)
             if demo:
-                from bot.demo import load_demo
+                from bot.offline.demo import load_demo
 
                 await load_demo(driver)
                 console.printed = api.mark()

@@ -13,7 +13,7 @@ import io
 import random
 from datetime import timedelta
 
-from bot.driver import Driver
+from bot.offline.driver import Driver
 
 ROSTER = [  # sharer_id, name, buyer_id, inviter_id
     ("EVE01", "Eve Chen", "BEVE", None),

@@ -11,8 +11,14 @@ from bot.domain.rules import Rules, RulesError, load_rules
 from bot.i18n import I18n, Translator, resolve_locale
 from storage.audit import AuditLog
 from storage.chats import Chats
+from storage.commission import Commission
+from storage.creators import Creators
 from storage.db import Database
+from storage.orders import Orders
 from storage.outbox import Outbox
+from storage.roster import Roster
+from storage.samples import Samples
+from storage.sharers import Sharers
 from storage.users import Users
 
 R = TypeVar("R")
@@ -48,12 +54,34 @@ class Services:
             rules=rules,
         )
 
-    def repo(self, kind: type[R]) -> R:
-        """A feature's repository over the shared database, made once: `services.repo(Samples)`.
+    # Each feature's repository as a typed attribute, made on first use over the shared database.
+    @property
+    def creators(self) -> Creators:
+        return self.repo(Creators)
 
-        Features add repositories without touching this file; each takes the Database as
-        its only argument.
-        """
+    @property
+    def samples(self) -> Samples:
+        return self.repo(Samples)
+
+    @property
+    def sharers(self) -> Sharers:
+        return self.repo(Sharers)
+
+    @property
+    def commission(self) -> Commission:
+        return self.repo(Commission)
+
+    @property
+    def orders(self) -> Orders:
+        return self.repo(Orders)
+
+    @property
+    def roster(self) -> Roster:
+        return self.repo(Roster)
+
+    def repo(self, kind: type[R]) -> R:
+        """The one instance of a repository (each takes the Database as its only argument);
+        some keep caches, so every caller must share it."""
         found = self._repos.get(kind)
         if found is None:
             found = self._repos[kind] = kind(self.db)  # type: ignore[call-arg]

@@ -53,8 +53,8 @@ class Database:
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         # Only a new database takes it (before WAL is on). Bulk imports build B-trees of
-        # millions of rows: 16 KiB pages cost ~15% less SQLite time there than 4 KiB
-        # (bench/RESULTS-import.md), and a bot's point reads do not notice.
+        # millions of rows, where larger pages cost less SQLite time (bench/RESULTS-import.md),
+        # and a bot's point reads do not notice.
         await conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
@@ -82,8 +82,8 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        # One trip to the database thread; a cursor's execute, fetch and close are three
-        # (~0.07 ms each here), and /me asks some thirty queries.
+        # One trip to the database thread; a cursor's execute, fetch and close are three,
+        # and /me asks some thirty queries.
         return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:

@@ -26,6 +26,9 @@ LANGUAGES = ("zh_Hans", "zh_Hant", "en")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 _HANT_REGIONS = {"tw", "hk", "mo", "hant"}
+# CLDR patterns: Babel passes 年, 月 and 日 through as literals.
+_DATE_STYLE = {"zh": "y年M月d日", "en": "d MMM y"}
+_DATETIME_STYLE = {"zh": "y年M月d日 HH:mm", "en": "d MMM y, HH:mm"}
 
 
 def resolve_locale(code: str | None, default: str = "zh_Hans") -> str:
@@ -80,14 +83,29 @@ class Translator:
         pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
         return format_percent(fraction, format=pattern, locale=self.locale)
 
-    def date(self, value: date | datetime, fmt: str = "long") -> str:
-        return format_date(value, format=fmt, locale=self.locale)
+    @property
+    def chinese(self) -> bool:
+        return self.locale.startswith("zh")
 
-    def datetime(self, value: datetime, fmt: str = "medium") -> str:
-        return format_datetime(value, format=fmt, tzinfo=value.tzinfo, locale=self.locale)
+    def join(self, items: Iterable[object]) -> str:
+        """A list inside a sentence: 、 between items in Chinese, a comma in English."""
+        return ("、" if self.chinese else ", ").join(map(str, items))
 
-    def time(self, value: datetime, fmt: str = "short") -> str:
-        return format_time(value, format=fmt, tzinfo=value.tzinfo, locale=self.locale)
+    def date(self, value: date | datetime, fmt: str = "") -> str:
+        """One unambiguous style per language (2026年12月2日; 2 Dec 2026), never 12/2/26.
+
+        `fmt` is accepted for older callers and ignored: one style everywhere.
+        """
+        pattern = _DATE_STYLE["zh" if self.chinese else "en"]
+        return format_date(value, format=pattern, locale=self.locale)
+
+    def datetime(self, value: datetime, fmt: str = "") -> str:
+        """2026年12月2日 03:01; 2 Dec 2026, 03:01 — the 24-hour clock in every language."""
+        pattern = _DATETIME_STYLE["zh" if self.chinese else "en"]
+        return format_datetime(value, format=pattern, tzinfo=value.tzinfo, locale=self.locale)
+
+    def time(self, value: datetime, fmt: str = "") -> str:
+        return format_time(value, format="HH:mm", tzinfo=value.tzinfo, locale=self.locale)
 
 
 def read_catalogs(locale: str, root: Path = LOCALES_DIR) -> list[Catalog]:

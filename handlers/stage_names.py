@@ -1,4 +1,5 @@
-"""The names of sample stages, shown on the creator card, in /pipeline, reminders and exports."""
+"""The names of sample stages and creator statuses, shown on the card, in /pipeline, reminders
+and exports."""
 
 from __future__ import annotations
 
@@ -18,3 +19,4 @@ STAGE_NAMES = {
     Stage.NO_SHOW: N_("no-show"),
     Stage.CANCELLED: N_("cancelled"),
 }
+STATUS_NAMES = {"active": N_("active"), "paused": N_("paused"), "ended": N_("ended")}

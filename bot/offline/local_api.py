@@ -33,6 +33,7 @@ from bot.offline.local_api_models import (
     Fault,
     Files,
     JSONDict,
+    LimitExceeded,
     SentMessage,
     StoredFile,
     User,
@@ -80,6 +81,8 @@ class LocalBotAPI(BotApiMethods):
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.answers: dict[str, JSONDict] = {}  # callback query id -> answerCallbackQuery params
+        # Calls refused for going beyond Telegram's limits (see LimitExceeded).
+        self.violations: list[ApiCall] = []
         self.webhook_url = ""
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._by_id: dict[tuple[int, int], SentMessage] = {}
@@ -349,6 +352,7 @@ class LocalBotAPI(BotApiMethods):
         self.sent.clear()
         self._calls.clear()
         self.answers.clear()
+        self.violations.clear()
 
     async def wait_for(
         self,
@@ -449,6 +453,9 @@ class LocalBotAPI(BotApiMethods):
             result = await handler(call.params, call.files)
         except ApiError as err:
             call.error = err.description
+            if isinstance(err, LimitExceeded):
+                self.violations.append(call)
+                log.warning("local Bot API: %s refused: %s", method, err.description)
             return web.json_response(err.payload(), status=err.code)
         except Exception as exc:  # a bug in the stand-in must not look like a Telegram answer
             log.exception("local Bot API: %s failed", method)

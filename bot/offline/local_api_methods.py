@@ -15,12 +15,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.offline.local_api_models import (
+    MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
     MAX_TEXT,
     ApiError,
     Chat,
     Files,
     JSONDict,
+    LimitExceeded,
     SentMessage,
     StoredFile,
     bad_request,
@@ -30,6 +32,7 @@ from bot.offline.local_api_models import (
     parse_buttons,
     required,
     scope_key,
+    utf16_len,
 )
 
 Handler = Callable[[JSONDict, Files], Awaitable[Any]]
@@ -229,6 +232,8 @@ class BotApiMethods:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        if utf16_len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
+            raise LimitExceeded("MESSAGE_TOO_LONG")
         self.answers[query_id] = params
         return True
 

@@ -66,9 +66,11 @@ BOOL_FIELDS = frozenset(
     ]
 )
 
+# Telegram's limits, counted on the visible text (after HTML entity parsing) in UTF-16 units.
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-MAX_CALLBACK_DATA = 64
+MAX_CALLBACK_DATA = 64  # bytes of UTF-8
+MAX_CALLBACK_ANSWER = 200
 
 
 class ApiError(Exception):
@@ -85,6 +87,17 @@ class ApiError(Exception):
         if self.parameters:
             body["parameters"] = self.parameters
         return body
+
+
+class LimitExceeded(ApiError):
+    """A 400 for a text, caption, button or alert beyond Telegram's limits.
+
+    Kept apart from other refusals so the stand-in can record every one: a test asserts that
+    none happened, because in production each is a reply the person never sees.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(400, f"Bad Request: {reason}")
 
 
 def bad_request(reason: str) -> ApiError:
@@ -307,7 +320,7 @@ def parse_buttons(markup: JSONDict | None) -> tuple[list[list[Button]], list[lis
                 raise bad_request("can't parse inline keyboard button: text must be non-empty")
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
-                raise bad_request("BUTTON_DATA_INVALID")
+                raise LimitExceeded("BUTTON_DATA_INVALID")
             target = data if data is not None else button.get("url")
             if target is None and not _OTHER_BUTTON_KINDS.intersection(button):
                 raise bad_request("can't parse inline keyboard button: unknown button type")
@@ -361,7 +374,7 @@ def checked_text(params: JSONDict, name: str, limit: int) -> tuple[str, list[JSO
     if not plain.strip():
         raise bad_request(f"{what} is empty")
     if utf16_len(plain) > limit:
-        raise bad_request(
+        raise LimitExceeded(
             "message is too long" if name == "text" else "message caption is too long"
         )
     return plain, entities

@@ -315,3 +315,40 @@ async def test_media_keyboards_and_html_entities(api: LocalBotAPI, bot: Bot) -> 
 
 def _one_button(text: str, data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)]])
+
+
+async def test_limits_are_refused_and_recorded(api: LocalBotAPI, bot: Bot) -> None:
+    """Telegram's limits count the visible text: markup is free, the 4,097th character is not."""
+    await bot.send_message(ALICE, "<b>" + "&amp;" * 4096 + "</b>", parse_mode=ParseMode.HTML)
+    doc = await bot.send_document(ALICE, b"x", filename="a.txt", caption="c" * 1024)
+    assert api.violations == []
+
+    refused = [
+        (bot.send_message(ALICE, "x" * 4097), "message is too long"),
+        (bot.edit_message_text("y" * 4097, ALICE, doc.message_id - 1), "message is too long"),
+        (bot.send_document(ALICE, b"x", filename="b.txt", caption="c" * 1025), "caption is too"),
+        (bot.edit_message_caption(ALICE, doc.message_id, caption="d" * 1025), "caption is too"),
+    ]
+    for call, reason in refused:
+        with pytest.raises(BadRequest, match=r"(?i)" + reason):
+            await call
+    # Callback data is counted in UTF-8 bytes: 21 Chinese characters fit, 22 do not.
+    fits = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="数" * 21)]])
+    await bot.send_message(ALICE, "pick", reply_markup=fits)
+    too_long = InlineKeyboardMarkup([[InlineKeyboardButton("no", callback_data="数" * 22)]])
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await bot.send_message(ALICE, "pick", reply_markup=too_long)
+
+    first = api.press(ALICE, ALICE, "ok")["callback_query"]["id"]
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
+        await bot.answer_callback_query(first, "a" * 201, show_alert=True)
+    await bot.answer_callback_query(first, "a" * 200, show_alert=True)
+
+    assert [(c.method, c.error) for c in api.violations] == [
+        ("sendMessage", "Bad Request: message is too long"),
+        ("editMessageText", "Bad Request: message is too long"),
+        ("sendDocument", "Bad Request: message caption is too long"),
+        ("editMessageCaption", "Bad Request: message caption is too long"),
+        ("sendMessage", "Bad Request: BUTTON_DATA_INVALID"),
+        ("answerCallbackQuery", "Bad Request: MESSAGE_TOO_LONG"),
+    ]

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.domain.limits import MAX_CAPTION, MAX_TEXT, fit, fit_plain
 from bot.keyboards import keyboard
 from bot.services import Services
 from storage.outbox import OutboxMessage
@@ -71,6 +72,14 @@ async def pump(app: Application) -> int:
     return sent
 
 
+def _fitted(text: str, parse_mode: str | None, limit: int) -> str:
+    """The queued text within Telegram's limit. It was rendered in the reader's language when
+    queued, so the count of what is left out is written without words."""
+    if parse_mode and parse_mode.upper() == "HTML":
+        return fit(text, limit, lambda n: f"… (+{n})")
+    return fit_plain(text, limit)
+
+
 async def _deliver(app: Application, services: Services, message: OutboxMessage) -> int:
     now = services.clock.now()
     try:
@@ -79,13 +88,13 @@ async def _deliver(app: Application, services: Services, message: OutboxMessage)
                 message.chat_id,
                 message.document,
                 filename=message.document_name,
-                caption=message.text or None,
+                caption=_fitted(message.text, message.parse_mode, MAX_CAPTION) or None,
                 parse_mode=message.parse_mode,
             )
         else:
             sent = await app.bot.send_message(
                 message.chat_id,
-                message.text,
+                _fitted(message.text, message.parse_mode, MAX_TEXT),
                 parse_mode=message.parse_mode,
                 reply_markup=keyboard(message.buttons),
                 disable_web_page_preview=True,

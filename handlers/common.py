@@ -15,6 +15,8 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
+from bot.domain.limits import MAX_TEXT, fit
+from bot.i18n import N_
 from bot.keyboards import ButtonSpec, keyboard
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "「": '"', "」": '"'})
@@ -53,6 +55,19 @@ def parse_args(text: str | None) -> list[str]:
         raise BadUsage("A quote is not closed.") from None
 
 
+def more(ctx: BotContext, n: int) -> str:
+    """The last line of a shortened list or reply (plain text)."""
+    return ctx.t(MORE).format(n=n)
+
+
+def fitted(ctx: BotContext, text: str, limit: int = MAX_TEXT) -> str:
+    """`text` within Telegram's limit: whole lines past it become "…and N more."."""
+    return fit(text, limit, lambda n: more(ctx, n))
+
+
+MORE = N_("…and {n} more.")
+
+
 def command_args(update: Update) -> list[str]:
     message = update.effective_message
     return parse_args((message.text or message.caption) if message else None)
@@ -73,7 +88,7 @@ async def reply(
         return None
     return await ctx.bot.send_message(
         chat.id,
-        text,
+        fitted(ctx, text),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(buttons),
         reply_to_message_id=message.message_id
@@ -94,7 +109,7 @@ async def send_private(
     """Send to a person directly; raises telegram.error.Forbidden if they never started the bot."""
     return await ctx.bot.send_message(
         user_id,
-        text,
+        fitted(ctx, text),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(buttons),
         disable_web_page_preview=True,

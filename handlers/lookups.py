@@ -39,6 +39,7 @@ PLATFORM_NAMES = {
 ERRORS = {
     # arguments (bot/domain/args.py)
     "bad_number": N_("{value} is not a whole number from {min} to {max}."),
+    "bad_amount": N_("{value} is not an amount in yuan, e.g. 1234.50."),
     "bad_sample": N_("{value} is not a sample number; write it like #12."),
     "bad_percent": N_("{value} is not a percentage from 0 to 100, e.g. 35%."),
     "bad_switch": N_("{value}: write on or off."),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.domain.args import MAX_COUNT, MAX_MONEY_FEN
 from bot.domain.creators import parse_count
 from bot.domain.money import DomainError, MoneyError, parse_yuan
 
@@ -18,10 +19,12 @@ FIELDS: tuple[str, ...] = ("spend", "impressions", "clicks", "orders", "gmv")
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _MINUS = ("-", "−")
+# No figure needs more characters than this (¥1,000,000,000,000.00 fits); longer is a typo.
+_MAX_CHARS = 24
 
 
 class AdStatsError(DomainError):
-    """Codes: wrong_arg_count (got, min, max); not_a_number (field, value); negative (field,
+    """Codes: wrong_arg_count (got, min, max); not_a_number, negative, too_large (field,
     value); clicks_exceed_impressions (clicks, impressions)."""
 
 
@@ -76,11 +79,16 @@ def _percent_text(pct: Decimal | None) -> str | None:
 
 def _yuan(field: str, text: str) -> int:
     cleaned = text.strip().removesuffix("元").strip()
+    if len(cleaned) > _MAX_CHARS:
+        raise AdStatsError("too_large", field=field, value=text)
     try:
-        return parse_yuan(cleaned)
+        fen = parse_yuan(cleaned)
     except MoneyError as exc:
         code = "negative" if exc.code == "negative" else "not_a_number"
         raise AdStatsError(code, field=field, value=text) from None
+    if fen > MAX_MONEY_FEN:
+        raise AdStatsError("too_large", field=field, value=text)
+    return fen
 
 
 def _count(field: str, text: str) -> int:
@@ -91,6 +99,8 @@ def _count(field: str, text: str) -> int:
         raise AdStatsError("not_a_number", field=field, value=text)
     if negative and value:
         raise AdStatsError("negative", field=field, value=text)
+    if value > MAX_COUNT:
+        raise AdStatsError("too_large", field=field, value=text)
     return value
 
 

@@ -21,7 +21,7 @@ from bot.domain.creators import (
     normalize_handle,
     parse_platform,
 )
-from bot.domain.money import DomainError
+from bot.domain.money import DomainError, MoneyError, parse_yuan
 
 # SQLite stores signed 64-bit integers; no argument may reach past that.
 INT64_MAX = 2**63 - 1
@@ -31,13 +31,15 @@ MAX_ID = 10**12
 MAX_USER_ID = 2**52
 # Counts typed by people (impressions, clicks, orders, posts): ten billion is already a typo.
 MAX_COUNT = 10**10
+# Money typed into a command (ad spend, GMV): ten billion yuan is already a typo.
+MAX_MONEY_FEN = 10**12
 # A word longer than this is never a number; refusing it early keeps int() cheap.
 _MAX_DIGITS = 30
 
 
 class ArgError(DomainError):
-    """Codes: bad_number (value, min, max), bad_sample (value), bad_percent (value),
-    bad_switch (value), bad_handle/bad_platform (from bot.domain.creators)."""
+    """Codes: bad_number (value, min, max), bad_amount (value, max), bad_sample, bad_percent,
+    bad_switch (value); bad_handle and bad_platform come from bot.domain.creators."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,20 @@ def parse_int(text: str, *, lo: int = 0, hi: int = MAX_COUNT) -> int:
     if not lo <= value <= hi:
         raise ArgError("bad_number", value=text, min=lo, max=hi)
     return value
+
+
+def parse_amount(text: str, *, hi: int = MAX_MONEY_FEN) -> int:
+    """Yuan as typed (`1234.5`, `¥1,234.50`, `1234元`) → fen, at most `hi`."""
+    cleaned = text.strip().removesuffix("元").strip()
+    if len(cleaned) > _MAX_DIGITS:
+        raise ArgError("bad_amount", value=text, max=hi)
+    try:
+        fen = parse_yuan(cleaned)
+    except MoneyError:
+        raise ArgError("bad_amount", value=text, max=hi) from None
+    if fen > hi:
+        raise ArgError("bad_amount", value=text, max=hi)
+    return fen
 
 
 def parse_sample_number(text: str) -> int:

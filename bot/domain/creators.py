@@ -144,6 +144,8 @@ _MULTIPLIERS: dict[str, int] = {
     "亿": 100_000_000,
     "億": 100_000_000,
 }
+# Longer than any real count with its unit; the limit keeps a pasted essay out of Decimal.
+_MAX_COUNT_CHARS = 24
 _COUNT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<unit>[kw千万萬m亿億]?)\+?")
 
 
@@ -154,6 +156,8 @@ def parse_count(text: str) -> int | None:
     not a count; a decimal with a unit is rounded half up (1.2345k → 1235).
     """
     cleaned = fold(text).replace(",", "").replace("，", "").replace(" ", "")
+    if len(cleaned) > _MAX_COUNT_CHARS:
+        return None
     match = _COUNT_RE.fullmatch(cleaned)
     if match is None:
         return None
@@ -170,7 +174,8 @@ def parse_count(text: str) -> int | None:
 def parse_int(text: str) -> int | None:
     """A plain non-negative integer (full-width digits allowed), or None."""
     raw = fold(text)
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= _MAX_COUNT_CHARS
+    return int(raw) if ok else None
 
 
 def parse_percent(text: str) -> Decimal | None:

@@ -1,60 +1,56 @@
-"""Commission figures from orders, rollups, the roster and settlements.
+"""Commission figures from orders, rollups, the roster and settlements: queries only.
 
 A statement for one sharer is computed by the domain engine (`compute_month`) fed with only
 what that sharer's statement depends on: their own orders, their invitees' orders (level2,
 recruits) and their team members' month sales from the rollup. That keeps /me and
 /commission a few indexed reads, whatever the size of the order table.
 
-Settled months are frozen in settlement_lines; later changes to a settled month are booked as
-an adjustment in the first unsettled month, and each booked correction is kept per corrected
-month (settlement_corrections) so that it is never booked twice.
+Settled months are frozen in settlement_lines with what their statement showed; the rules of
+settlement (what may be settled, corrections) are bot.domain.settlement's. Each correction
+booked in a later settlement is kept per corrected month (settlement_corrections), so that it
+is never booked twice and the statement can say where it comes from. Settling writes the
+month, its lines, its corrections and every message announcing it (outbox) in one transaction.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from typing import Any
 
-from bot.domain.commission import (
-    OrderFact,
-    SharerInfo,
-    Statement,
-    compute_month,
+from bot.domain.commission import OrderFact, SharerInfo, Statement, compute_month, rank
+from bot.domain.money import format_rate, parse_rate
+from bot.domain.months import Month, from_ym, month_start, shift, ym
+from bot.domain.rules import Rules
+from bot.domain.settlement import (
+    SettleError,
+    check_settle,
+    corrections,
     first_unsettled_month,
-    rank,
     with_adjustment,
 )
-from bot.domain.money import DomainError, format_rate
-from bot.domain.rules import Rules
 from storage import audit
 from storage.db import Database, from_ts, to_ts
+from storage.outbox import Queued, enqueue_in
 
-Month = tuple[int, int]
+__all__ = [
+    "LINE_FIELDS",
+    "Commission",
+    "Line",
+    "Month",
+    "SettleError",
+    "SettlePlan",
+    "Settled",
+    "month_start",
+    "shift",
+    "ym",
+]
+
 LINE_FIELDS = ("direct", "self_purchase", "level2", "team", "recruit", "adjustment", "total")
-
-
-class SettleError(DomainError):
-    """Codes: already_settled, not_over, earlier_unsettled (month), out_of_order (latest)."""
-
-
-def ym(month: Month) -> int:
-    return month[0] * 100 + month[1]
-
-
-def to_month(value: int) -> Month:
-    return divmod(value, 100)  # type: ignore[return-value]
-
-
-def shift(month: Month, by: int) -> Month:
-    index = month[0] * 12 + month[1] - 1 + by
-    return index // 12, index % 12 + 1
-
-
-def month_start(month: Month, tz: tzinfo) -> datetime:
-    return datetime(month[0], month[1], 1, tzinfo=tz)
+to_month = from_ym
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +62,9 @@ class Settled:
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """A settled statement as it was settled (detail fields are None on lines settled before
+    they were kept)."""
+
     sharer_id: str
     valid_fen: int
     direct: int
@@ -75,6 +74,32 @@ class Line:
     recruit: int
     adjustment: int
     total: int
+    direct_rate: Decimal | None = None
+    level: str | None = None
+    orders: int | None = None
+    customers: int | None = None
+    pending: int | None = None
+    team_valid_fen: int | None = None
+    recruits: int | None = None
+
+    @classmethod
+    def of(cls, st: Statement) -> Line:
+        return cls(
+            st.sharer_id, st.month_valid_fen, *(getattr(st, f) for f in LINE_FIELDS),
+            st.direct_rate, st.level, st.order_count, st.customer_count, st.pending,
+            st.team_valid_fen, st.recruits,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SettlePlan:
+    """A month's settlement, computed and not yet stored (see `Commission.commit_settle`)."""
+
+    month: Month
+    gaps: list[Month]  # empty months settled along
+    lines: list[Line]
+    corrections: dict[tuple[str, Month], int] = field(default_factory=dict)
+    settled_before: frozenset[Month] = frozenset()
 
 
 # --- the rules in force, frozen with a settlement --------------------------------------
@@ -226,11 +251,32 @@ class Commission:
         }
 
     async def line(self, sharer_id: str, month: Month) -> Line | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM settlement_lines WHERE month = ? AND sharer_id = ?",
+        rows = await self._lines("WHERE month = ? AND sharer_id = ?", (ym(month), sharer_id))
+        return rows[0] if rows else None
+
+    async def lines(self, month: Month) -> list[Line]:
+        """Every line of a settled month, by sharer id."""
+        return await self._lines("WHERE month = ? ORDER BY sharer_id", (ym(month),))
+
+    async def _lines(self, where: str, params: tuple[Any, ...]) -> list[Line]:
+        rows = await self.db.fetchall(
+            f"SELECT sharer_id, valid_fen, {', '.join(LINE_FIELDS)}, direct_rate, level,"
+            f" orders, customers, pending, team_valid_fen, recruits FROM settlement_lines {where}",
+            params,
+        )
+        return [
+            Line(*r[:9], parse_rate(r[9]) if r[9] else None, *r[10:])  # type: ignore[misc]
+            for r in rows
+        ]
+
+    async def booked(self, sharer_id: str, month: Month) -> tuple[tuple[Month, int], ...]:
+        """The corrections booked in a settled month's adjustment, by the month corrected."""
+        rows = await self.db.fetchall(
+            "SELECT for_month, amount FROM settlement_corrections WHERE month = ?"
+            " AND sharer_id = ? ORDER BY for_month",
             (ym(month), sharer_id),
         )
-        return None if row is None else _line(row)
+        return tuple((to_month(r[0]), r[1]) for r in rows)
 
     async def _paid(self, sharer_id: str, months: list[Month]) -> dict[Month, int]:
         """What each settled month's own components have been paid so far (0 if nothing)."""
@@ -251,47 +297,31 @@ class Commission:
     async def statement(
         self, rules: Rules, sharer_id: str, month: Month, tz: tzinfo, now: datetime
     ) -> tuple[Statement, Settled | None]:
-        """The month's statement: frozen if settled, else computed with any adjustment."""
+        """The month's statement: as it was settled, or computed with any adjustment."""
         settled = await self.settled()
         if month in settled:
+            frozen = settled[month]
             line = await self.line(sharer_id, month) or Line(sharer_id, 0, 0, 0, 0, 0, 0, 0, 0)
-            return _frozen(line, month, rules), settled[month]
+            return _frozen(line, month, frozen.rules, await self.booked(sharer_id, month)), frozen
         st = await self.compute(rules, sharer_id, month, tz, now)
         if settled and month == first_unsettled_month(settled):
             paid = await self._paid(sharer_id, list(settled))
             recomputed = {}
             for m, s in settled.items():
                 again = await self.compute(s.rules, sharer_id, m, tz, now)
-                recomputed[m] = again.total
+                recomputed[m] = again.total - again.adjustment
             st = with_adjustment(st, paid, recomputed)
         return st, None
 
     async def check_settle(self, month: Month, now: datetime, tz: tzinfo) -> list[Month]:
-        """Refuse what cannot be settled; returns the empty months in between, settled along.
-
-        Months are settled in order: an earlier month with orders must be settled first, and
-        empty months in between are settled (with no lines) together with this one, so that
-        "the first unsettled month" stays the month after the latest settled one.
-        """
+        """Refuse what cannot be settled (SettleError); returns the empty months in between."""
         settled = await self.settled()
-        if month in settled:
-            raise SettleError("already_settled")
-        if month_start(shift(month, 1), tz) > now:
-            raise SettleError("not_over")
-        latest = max(settled, default=None)
-        if latest is not None and month < latest:
-            raise SettleError("out_of_order", latest=latest)
-        floor = ym(latest) if latest else 0
-        earlier = await self.db.fetchval(
-            "SELECT MIN(month) FROM sharer_month WHERE month > ? AND month < ?", (floor, ym(month))
+        latest = ym(max(settled)) if settled else 0
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT month FROM sharer_month WHERE month > ? AND month < ?",
+            (latest, ym(month)),
         )
-        if earlier is not None:
-            raise SettleError("earlier_unsettled", month=to_month(earlier))
-        gaps, cursor = [], shift(latest, 1) if latest else month
-        while cursor < month:
-            gaps.append(cursor)
-            cursor = shift(cursor, 1)
-        return gaps
+        return check_settle(month, settled, now, tz, [to_month(r[0]) for r in rows])
 
     async def _all_month(
         self, rules: Rules, month: Month, tz: tzinfo, now: datetime, include: set[str]
@@ -327,15 +357,16 @@ class Commission:
             rules, month[0], month[1], tz, now, sharers, facts, last, first, include=include
         )
 
-    async def settle(
-        self, rules: Rules, month: Month, tz: tzinfo, now: datetime, *, actor_id: int
-    ) -> list[Line]:
-        """Freeze a month for everyone, in one transaction. Returns the lines written."""
+    async def plan_settle(
+        self, rules: Rules, month: Month, tz: tzinfo, now: datetime
+    ) -> SettlePlan:
+        """Every sharer's frozen statement for the month, with the corrections of the months
+        settled before; raises SettleError when the month cannot be settled. Stores nothing."""
         gaps = await self.check_settle(month, now, tz)
         settled = await self.settled()
         history = {r[0] for r in await self.db.fetchall("SELECT sharer_id FROM settlement_lines")}
         statements = await self._all_month(rules, month, tz, now, history)
-        corrections: dict[tuple[str, Month], int] = {}
+        fixes: dict[tuple[str, Month], int] = {}
         if settled:
             again = {
                 m: await self._all_month(s.rules, m, tz, now, history) for m, s in settled.items()
@@ -343,18 +374,34 @@ class Commission:
             for sid, st in list(statements.items()):
                 paid = await self._paid(sid, list(settled))
                 recomputed = {m: again[m][sid].total if sid in again[m] else 0 for m in settled}
-                for m in settled:
-                    if recomputed[m] != paid[m]:
-                        corrections[(sid, m)] = recomputed[m] - paid[m]
+                fixes.update(((sid, m), v) for m, v in corrections(paid, recomputed).items())
                 statements[sid] = with_adjustment(st, paid, recomputed)
         lines = [
-            Line(sid, st.month_valid_fen, *(getattr(st, f) for f in LINE_FIELDS))
+            Line.of(st)
             for sid, st in sorted(statements.items())
             if st.month_valid_fen or any(getattr(st, f) for f in LINE_FIELDS)
         ]
+        return SettlePlan(month, gaps, lines, fixes, frozenset(settled))
+
+    async def commit_settle(
+        self,
+        plan: SettlePlan,
+        rules: Rules,
+        messages: list[Queued],
+        *,
+        now: datetime,
+        actor_id: int,
+    ) -> None:
+        """Store the plan and queue its messages, all in one transaction: either the month is
+        settled and every message announcing it is in the outbox, or nothing changed."""
+        month = plan.month
         async with self.db.transaction() as conn:
+            async with conn.execute("SELECT month FROM settlements") as cursor:
+                now_settled = {to_month(r[0]) for r in await cursor.fetchall()}
+            if now_settled != plan.settled_before:  # someone settled meanwhile
+                raise SettleError("already_settled" if month in now_settled else "changed")
             frozen = rules_to_json(rules)
-            for m in [*gaps, month]:
+            for m in [*plan.gaps, month]:
                 await conn.execute(
                     "INSERT INTO settlements (month, settled_at, settled_by, rules)"
                     " VALUES (?, ?, ?, ?)",
@@ -362,21 +409,22 @@ class Commission:
                 )
             await conn.executemany(
                 "INSERT INTO settlement_lines (month, sharer_id, valid_fen, direct, self_purchase,"
-                " level2, team, recruit, adjustment, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(ym(month), ln.sharer_id, ln.valid_fen, *(getattr(ln, f) for f in LINE_FIELDS))
-                 for ln in lines],
-            )  # fmt: skip
+                " level2, team, recruit, adjustment, total, direct_rate, level, orders, customers,"
+                " pending, team_valid_fen, recruits)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(ym(month), *_row(ln)) for ln in plan.lines],
+            )
             await conn.executemany(
                 "INSERT INTO settlement_corrections (month, sharer_id, for_month, amount)"
                 " VALUES (?, ?, ?, ?)",
-                [(ym(month), sid, ym(m), amount) for (sid, m), amount in corrections.items()],
+                [(ym(month), sid, ym(m), amount) for (sid, m), amount in plan.corrections.items()],
             )
+            queued = await enqueue_in(conn, messages, due_at=now, now=now)
             await audit.record(
                 conn, at=now, actor_id=actor_id, action="settle", entity="settlement",
-                entity_id=ym(month), after={"lines": len(lines), "empty_months": len(gaps),
-                "total": sum(ln.total for ln in lines)},
+                entity_id=ym(month), after={"lines": len(plan.lines), "empty_months":
+                len(plan.gaps), "total": sum(ln.total for ln in plan.lines), "queued": queued},
             )  # fmt: skip
-        return lines
 
     # --- leaderboards ------------------------------------------------------------------
 
@@ -471,16 +519,28 @@ def _iso_week(first: int, last: int) -> int | None:
     return year * 100 + week
 
 
-def _line(row: Any) -> Line:
-    return Line(row["sharer_id"], row["valid_fen"], *(row[f] for f in LINE_FIELDS))
+def _row(ln: Line) -> tuple[Any, ...]:
+    rate = None if ln.direct_rate is None else format_rate(ln.direct_rate)
+    return (
+        ln.sharer_id, ln.valid_fen, *(getattr(ln, f) for f in LINE_FIELDS), rate, ln.level,
+        ln.orders, ln.customers, ln.pending, ln.team_valid_fen, ln.recruits,
+    )  # fmt: skip
 
 
-def _frozen(line: Line, month: Month, rules: Rules) -> Statement:
-    paid = line.direct + line.self_purchase + line.level2
+def _frozen(
+    line: Line, month: Month, rules: Rules, booked: tuple[tuple[Month, int], ...]
+) -> Statement:
+    """The statement as settled. Lines settled before their detail was kept show the step
+    rate of the rules frozen with the month (the level bonus was not kept)."""
+    rate = line.direct_rate
+    if rate is None:
+        rate = rules.step_rate(line.valid_fen)
     return Statement(
-        sharer_id=line.sharer_id, year=month[0], month=month[1], level="",
-        month_valid_fen=line.valid_fen, order_count=0, customer_count=0,
-        direct_rate=rules.base_rate, direct=line.direct, self_purchase=line.self_purchase,
-        level2=line.level2, team=line.team, recruit=line.recruit, adjustment=line.adjustment,
-        total=line.total, pending=0, confirmed=paid,
+        sharer_id=line.sharer_id, year=month[0], month=month[1], level=line.level or "",
+        month_valid_fen=line.valid_fen, order_count=line.orders or 0,
+        customer_count=line.customers or 0, direct_rate=rate, direct=line.direct,
+        self_purchase=line.self_purchase, level2=line.level2, team=line.team,
+        recruit=line.recruit, adjustment=line.adjustment, total=line.total,
+        pending=line.pending or 0, team_valid_fen=line.team_valid_fen or 0,
+        recruits=line.recruits or 0, adjustments=booked,
     )  # fmt: skip

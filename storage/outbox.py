@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.db import Database, from_ts, to_ts
 
 Button = tuple[str, str]  # (text, "cb:<data>" | "url:<address>")
@@ -38,6 +40,46 @@ class OutboxState:
     chat_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A message to queue (see `Outbox.enqueue_in`); a document is sent with `text` as caption."""
+
+    key: str
+    chat_id: int
+    text: str
+    document: tuple[str, bytes] | None = None  # (file name, content)
+    parse_mode: str | None = "HTML"
+    buttons: list[list[Button]] | None = None
+
+
+async def enqueue_in(
+    conn: aiosqlite.Connection, items: list[Queued], *, due_at: datetime, now: datetime
+) -> int:
+    """Queue messages inside the caller's open transaction, so that they are queued if and
+    only if what they announce is stored. Returns how many were new (a known key is skipped)."""
+    new = 0
+    for item in items:
+        doc = item.document
+        cursor = await conn.execute(
+            "INSERT INTO outbox (key, chat_id, text, parse_mode, buttons, document_name,"
+            " document, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(key) DO NOTHING",
+            (
+                item.key,
+                item.chat_id,
+                item.text,
+                item.parse_mode,
+                json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None,
+                doc[0] if doc else None,
+                doc[1] if doc else None,
+                to_ts(due_at),
+                to_ts(now),
+            ),
+        )
+        new += cursor.rowcount > 0
+    return new
+
+
 class Outbox:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -55,24 +97,9 @@ class Outbox:
         document: tuple[str, bytes] | None = None,
     ) -> bool:
         """Queue a message; False when a message with this key exists already."""
+        item = Queued(key, chat_id, text, document, parse_mode, buttons)
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO outbox (key, chat_id, text, parse_mode, buttons, document_name,"
-                " document, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(key) DO NOTHING",
-                (
-                    key,
-                    chat_id,
-                    text,
-                    parse_mode,
-                    json.dumps(buttons, ensure_ascii=False) if buttons else None,
-                    document[0] if document else None,
-                    document[1] if document else None,
-                    to_ts(due_at),
-                    to_ts(now),
-                ),
-            )
-            return cursor.rowcount > 0
+            return await enqueue_in(conn, [item], due_at=due_at, now=now) > 0
 
     async def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
         rows = await self.db.fetchall(
@@ -144,6 +171,15 @@ class Outbox:
             message_id=row["message_id"],
             chat_id=row["chat_id"],
         )
+
+    async def statuses(self, key_prefix: str) -> dict[str, str]:
+        """Status by key of every message whose key starts with the prefix."""
+        # An exact prefix: LIKE would fold case and read "_" in a sharer id as a wildcard.
+        rows = await self.db.fetchall(
+            "SELECT key, status FROM outbox WHERE substr(key, 1, ?) = ?",
+            (len(key_prefix), key_prefix),
+        )
+        return {row[0]: row[1] for row in rows}
 
     async def counts(self, key_prefix: str) -> dict[str, int]:
         rows = await self.db.fetchall(

@@ -1,44 +1,48 @@
 """The commission engine: every sharer's statement for one month, in one pass (SPEC §3).
 
 Rounding: each component is summed exactly (Decimal rate × integer fen, grouped by rate so
-the per-order work is integer addition) and rounded half-up to the fen once. Pending is
-rounded the same way per component from its own exact sum, and confirmed is the remainder,
-so pending + confirmed == direct + self_purchase + level2 exactly and neither is negative
-(rounding half-up is monotone and the pending part never exceeds the whole). An order is
-pending while paid_at + pending_days > now (at exactly that moment it is confirmed).
+the per-order work is integer addition) and rounded half-up to the fen once. Pending is the
+part of direct, self_purchase and level2 from orders still in their refund window, rounded
+the same way per component from its own exact sum; confirmed is always the total less the
+pending part (`Statement.confirmed`), so pending + confirmed == total on every statement,
+team, recruit and adjustment included. An order is pending while paid_at + pending_days > now
+(at exactly that moment it is confirmed).
 
 Where SPEC §3 is silent:
 - a boost's rate replaces the whole direct rate, level bonus included ("else the direct rate");
 - a recruit also needs valid sales > 0 in that first month, so a cancelled-only first order
   never pays a reward even when first_month_min is 0;
 - order_count / customer_count count only orders with a valid amount > 0 (self-purchases too);
-- self-referral (inviter_id or leader_id equal to one's own id) is ignored.
+- self-referral (inviter_id or leader_id equal to one's own id) is ignored
+  (bot.domain.referrals decides who counts as whose inviter and leader).
+
+Adjustments (corrections of settled months) are bot.domain.settlement's; names on boards are
+masked by `mask_names`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from bot.domain.money import round_half_up
+from bot.domain.months import Month, month_bounds
 from bot.domain.orders import OrderRow
+from bot.domain.referrals import inviter_of, leader_of
 from bot.domain.rules import Rules
 
 __all__ = [
     "OrderFact",
     "SharerInfo",
     "Statement",
-    "adjustment_for",
     "compute_month",
-    "first_unsettled_month",
     "mask_name",
+    "mask_names",
     "rank",
-    "with_adjustment",
 ]
 
-Month = tuple[int, int]
 _ZERO = Decimal(0)
 
 
@@ -81,10 +85,15 @@ class Statement:
     recruit: int
     adjustment: int
     total: int
-    pending: int
-    confirmed: int
+    pending: int  # the part of direct, self_purchase and level2 still in the refund window
     team_valid_fen: int = 0
     recruits: int = 0  # qualifying recruits this month
+    # Where the adjustment comes from: (settled month, recomputed − paid), one per month.
+    adjustments: tuple[tuple[Month, int], ...] = ()
+
+    @property
+    def confirmed(self) -> int:
+        return self.total - self.pending
 
 
 class _Acc:
@@ -103,11 +112,6 @@ class _Acc:
             total += t
             pending += p
         return total, pending
-
-
-def _month_bounds(year: int, month: int, tz: tzinfo) -> tuple[datetime, datetime]:
-    nxt = (year + 1, 1) if month == 12 else (year, month + 1)
-    return datetime(year, month, 1, tzinfo=tz), datetime(*nxt, 1, tzinfo=tz)
 
 
 def compute_month(
@@ -129,7 +133,7 @@ def compute_month(
     `first_order_month` gives, per sharer id, the local (year, month) of their first attributed
     order ever (any status); a recruit counts only when it equals this month.
     """
-    start, end = _month_bounds(year, month, tz)
+    start, end = month_bounds((year, month), tz)
     cutoff = now - timedelta(days=rules.pending_days)  # paid after cutoff → still pending
     boosted = rules.boosted_skus()
     accs: dict[str, _Acc] = {}
@@ -174,8 +178,8 @@ def compute_month(
     this_month = (year, month)
     for sid, info in sharers.items():
         acc = accs.get(sid)
-        inviter = info.inviter_id
-        if inviter and inviter != sid and acc is not None:
+        inviter = inviter_of(info)
+        if inviter and acc is not None:
             t, p = acc.non_self()
             slot = level2_base.setdefault(inviter, [0, 0])
             slot[0] += t
@@ -186,8 +190,8 @@ def compute_month(
                 and acc.valid >= rules.recruit.first_month_min
             ):
                 recruits[inviter] = recruits.get(inviter, 0) + 1
-        leader = info.leader_id
-        if leader and leader != sid:
+        leader = leader_of(info)
+        if leader:
             team_valid[leader] = team_valid.get(leader, 0) + (acc.valid if acc else 0)
 
     ids = set(sharers) | set(accs) | set(level2_base) | set(recruits) | set(team_valid)
@@ -253,60 +257,35 @@ def _statement(
         adjustment=0,
         total=total,
         pending=pending,
-        confirmed=direct + own + level2 - pending,
         team_valid_fen=team_valid,
         recruits=recruits,
     )
-
-
-# --- adjustments -------------------------------------------------------------------
-
-
-def _next_month(ym: Month) -> Month:
-    return (ym[0] + 1, 1) if ym[1] == 12 else (ym[0], ym[1] + 1)
-
-
-def first_unsettled_month(settled: Iterable[Month]) -> Month | None:
-    """The month after the latest settled one (settlement goes in month order), or None."""
-    latest = max(settled, default=None)
-    return None if latest is None else _next_month(latest)
-
-
-def adjustment_for(
-    year: int, month: int, settled: Mapping[Month, int], recomputed: Mapping[Month, int]
-) -> int:
-    """Σ (recomputed − settled) over settled months, only for the first unsettled month.
-
-    `settled` must hold *every* month settled so far (settlement is for everyone at once),
-    with 0 where this sharer had no statement, so late orders in a settled month are caught.
-    `settled[m]`: what month m's own components (total − adjustment) have been paid so far,
-    i.e. its frozen figure plus any correction for m already booked in a later settlement.
-    `recomputed[m]`: month m's total − adjustment computed now. Months missing from
-    `recomputed` contribute nothing. Any other month gets 0, so a correction is booked once.
-    """
-    if (year, month) != first_unsettled_month(settled):
-        return 0
-    return sum(recomputed[m] - paid for m, paid in settled.items() if m in recomputed)
-
-
-def with_adjustment(
-    statement: Statement, settled: Mapping[Month, int], recomputed: Mapping[Month, int]
-) -> Statement:
-    adj = adjustment_for(statement.year, statement.month, settled, recomputed)
-    return replace(statement, adjustment=adj, total=statement.total - statement.adjustment + adj)
 
 
 # --- leaderboards ------------------------------------------------------------------
 
 
 def mask_name(name: str) -> str:
-    """张小明 → 张*明, Lily → L**y, 李雷 → 李*, 李 → *."""
+    """First and last character kept: 张小明 → 张*明, 阿甲 → 阿*甲, Lily → L**y, 李 → 李*.
+
+    Two-character names keep both ends too: masking 阿甲, 阿乙 and 阿丙 all to 阿* told
+    nobody apart."""
     s = name.strip()
     if len(s) <= 1:
-        return "*" if s else ""
-    if len(s) == 2:
-        return s[0] + "*"
-    return s[0] + "*" * (len(s) - 2) + s[-1]
+        return s + "*" if s else ""
+    return s[0] + "*" * max(1, len(s) - 2) + s[-1]
+
+
+def mask_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Masked names by id; names that still collide get the end of their id (张*明·07),
+    so that two people on one board never read the same."""
+    masked = {key: mask_name(name) for key, name in names.items()}
+    seen: dict[str, int] = {}
+    for value in masked.values():
+        seen[value] = seen.get(value, 0) + 1
+    return {
+        key: f"{value}·{key[-2:]}" if seen[value] > 1 else value for key, value in masked.items()
+    }
 
 
 def rank(values: Mapping[str, int]) -> list[tuple[int, str, int]]:

@@ -17,6 +17,7 @@ __all__ = [
     "MIN_YEAR",
     "Month",
     "MonthError",
+    "first_day",
     "from_ym",
     "looks_like_month",
     "month_bounds",

@@ -1,0 +1,118 @@
+"""Run one action against the world and say what went wrong, in words a person can route.
+
+The properties, for every action:
+- a command or a button press gets an answer (a message, an edit or a callback answer);
+- no internal error: no "Something went wrong (ref …)" in any language, nothing logged at
+  ERROR, the bot never hangs;
+- the Bot API stand-in refused nothing: no text, caption, button or alert over Telegram's
+  limits (api.violations), no HTML Telegram cannot parse, no edit of a missing message;
+- no sharer's commission in a group: the figures each bound sharer's private statements show
+  (and no public answer shows: valid sales on the boards, thresholds in /rules) never appear in
+  a message to a group. Leaderboards showing valid sales in a group are allowed (SPEC §3 /top).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.offline.local_api import SentMessage
+from tests.e2e.fuzz.inputs import Press, Say, Wait
+from tests.e2e.fuzz.world import PERSONAS, World, amounts
+
+# The start of "Something went wrong (ref {ref})…" in each language (locales/src/core.py).
+INTERNAL_ERRORS = ("Something went wrong (ref", "出错了（编号", "出錯了（編號")
+
+
+@dataclass
+class Outcome:
+    action: Say | Press | Wait
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (kind, detail)
+    sent: list[SentMessage] = field(default_factory=list)
+    pressed: str = ""  # for a press: the button's label, callback data and message
+    button_data: str = ""
+
+    def problem(self, kind: str, detail: str) -> None:
+        self.problems.append((kind, detail))
+
+    @property
+    def subject(self) -> str:
+        """What a failure is about: the command's name or the pressed button's data prefix."""
+        action = self.action
+        if isinstance(action, Say):
+            return action.text.split()[0].partition("@")[0] if action.text.split() else ""
+        return self.button_data.partition(":")[0] or type(action).__name__
+
+    def __str__(self) -> str:
+        head = f"{self.action}" + (f" → {self.pressed}" if self.pressed else "")
+        return head + "".join(f"\n  {kind}: {detail}" for kind, detail in self.problems)
+
+
+class Recorder(logging.Handler):
+    """Every ERROR logged while installed: the error handler logs each crash with its ref."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def perform(world: World, action: Say | Press | Wait, errors: Recorder) -> Outcome:
+    api = world.api
+    outcome = Outcome(action)
+    violations, calls, logged = len(api.violations), len(api.calls()), len(errors.records)
+    answered_before = set(api.answers)
+    expect_answer = False
+    try:
+        if isinstance(action, Say):
+            expect_answer = action.text.startswith("/")
+            outcome.sent = world.say(PERSONAS[action.who], action.where, action.text)
+        elif isinstance(action, Press):
+            expect_answer = _press(world, action, outcome)
+        else:
+            outcome.sent = world.run(world.driver.wait(timedelta(hours=action.hours)))
+    except TimeoutError as exc:
+        outcome.problem("hang", str(exc))
+    answers = [api.answers[q] for q in api.answers if q not in answered_before]
+    if expect_answer and not outcome.sent and not answers:
+        outcome.problem("no answer", "nothing sent, edited or answered")
+    texts = [m.text for m in outcome.sent] + [a.get("text") or "" for a in answers]
+    for text in texts:
+        if text.startswith(INTERNAL_ERRORS):
+            outcome.problem("internal error", text)
+    for record in errors.records[logged:]:
+        kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
+        outcome.problem("logged error", f"{record.name}: {kind} {_exc_text(record)}".strip())
+    for call in api.violations[violations:]:
+        outcome.problem("over the limit", f"{call.method}: {call.error}")
+    for call in api.calls()[calls:]:
+        if call.error and call not in api.violations and call.method != "getUpdates":
+            outcome.problem("refused by Telegram", f"{call.method}: {call.error}")
+    for message in outcome.sent:
+        leaked = amounts(message.text) & world.private_figures if message.chat_id < 0 else set()
+        if leaked:
+            outcome.problem("commission in a group", f"{sorted(leaked)} in {message.text[:300]!r}")
+    return outcome
+
+
+def _press(world: World, action: Press, outcome: Outcome) -> bool:
+    who = PERSONAS[action.who]
+    candidates = world.pressable(who, action.where)
+    if not candidates:
+        return False
+    message = candidates[-1 - action.message % len(candidates)]
+    buttons = [(label, data) for row in message.buttons for label, data in row if data]
+    label, data = buttons[action.button % len(buttons)]
+    outcome.button_data = data
+    outcome.pressed = f"[{label}] ({data}) on {message.text[:80]!r}"
+    outcome.sent = world.run(world.driver.press(who, message, label))
+    return True
+
+
+def _exc_text(record: logging.LogRecord) -> str:
+    if record.exc_info and record.exc_info[1] is not None:
+        return str(record.exc_info[1])[:300]
+    return record.getMessage()[:300]

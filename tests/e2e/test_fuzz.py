@@ -1,0 +1,84 @@
+"""Random input through the real stack: every command, random arguments, people and chats.
+
+One bot, seeded with the console's demo data (creators, samples in every stage, bound sharers
+with orders) plus a manager and a stranger, serves every example (see tests/e2e/fuzz/world.py);
+tests/e2e/fuzz/checks.py says what each action must satisfy. CI runs a few dozen examples; a
+long run on demand:
+
+    CREWBOT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/e2e/test_fuzz.py
+
+CREWBOT_FUZZ_LOG=FILE explores instead of failing: every problem found is appended to FILE (one
+JSON line each) and the run goes on, to collect many distinct failures in one long run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.e2e.fuzz.checks import Outcome, Recorder, perform
+from tests.e2e.fuzz.inputs import Press, Say, Wait, actions
+from tests.e2e.fuzz.world import World
+
+EXAMPLES = int(os.environ.get("CREWBOT_FUZZ_EXAMPLES", "40"))
+EXPLORE_LOG = os.environ.get("CREWBOT_FUZZ_LOG")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "DEFAULT_LANGUAGE"):
+            env.delenv(name, raising=False)
+        started = World(tmp_path_factory.mktemp("fuzz")).start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="module")
+def errors() -> Iterator[Recorder]:
+    recorder = Recorder()
+    logging.getLogger().addHandler(recorder)
+    yield recorder
+    logging.getLogger().removeHandler(recorder)
+
+
+def check(world: World, errors: Recorder, steps: list[Say | Press | Wait]) -> None:
+    history: list[Outcome] = []
+    for step in steps:
+        outcome = perform(world, step, errors)
+        history.append(outcome)
+        if outcome.problems and EXPLORE_LOG:
+            _log(outcome)
+        elif outcome.problems:
+            before = "".join(f"\n  after: {o.action}" for o in history[:-1])
+            pytest.fail(f"{outcome}{before}", pytrace=False)
+
+
+def _log(outcome: Outcome) -> None:
+    with Path(EXPLORE_LOG or "").open("a", encoding="utf-8") as out:
+        for kind, detail in outcome.problems:
+            record = {"kind": kind, "subject": outcome.subject, "action": str(outcome.action)}
+            record |= {"pressed": outcome.pressed, "detail": detail}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+# Function-scoped fixtures (the autouse environment cleaner) are harmless here: the world is
+# module-scoped on purpose and nothing is meant to be reset between examples.
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None if EXPLORE_LOG else settings.default.database,
+)
+@given(data=st.data())
+def test_random_input(world: World, errors: Recorder, data: st.DataObject) -> None:
+    check(world, errors, data.draw(actions(world.command_names), label="actions"))

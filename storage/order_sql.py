@@ -28,9 +28,9 @@ from typing import Any, NamedTuple
 
 import aiosqlite
 
+from bot.domain.money import MAX_FEN, MAX_QUANTITY
 from bot.domain.orders import (
     STATUS_WORDS,
-    OrderRow,
     OrderRowError,
     ParsedOrders,
     RowError,
@@ -49,7 +49,6 @@ _ORDER = (
     "amount_fen", "refund_fen", "status", "valid_fen", "creator",
 )  # fmt: skip
 _HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
-_INT64 = 1 << 63
 _TEMP = ("staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped")
 # Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
 # a re-import converts every row again instead of trusting the stored hashes.
@@ -271,33 +270,11 @@ def _stored_day(ts: int, tz: tzinfo) -> int:
     return local.year * 10000 + local.month * 100 + local.day
 
 
-def _too_big(r: OrderRow) -> str | None:
-    return "amount" if r.amount_fen >= _INT64 else "quantity" if r.quantity >= _INT64 else None
-
-
 def _parse(
     lines: list[tuple[int, list[str]]], present: list[str], header_line: int, tz: tzinfo
-) -> tuple[ParsedOrders, list[RowError]]:
-    """parse_orders over the slow rows. A row valid to the domain but beyond SQLite's INTEGER
-    is refused as invalid (a later invalid row replaces nothing). Only a long cell can hold
-    such a number (2**63 fen is 17 digits of yuan), so only those rows are parsed alone to
-    find out: a later line of the same order would hide it in the whole parse."""
-
-    def parse(part: list[tuple[int, list[str]]]) -> ParsedOrders:
-        return parse_orders(Table(present, header_line, lambda: ((n, c[:]) for n, c in part)), tz)
-
-    numbers = [present.index(f) for f in ("amount", "quantity") if f in present]
-    refused: list[RowError] = []
-    for n, cells in lines:
-        if all(len(cells[i]) <= 16 for i in numbers):
-            continue
-        one = parse([(n, cells)]).rows
-        big = _too_big(one[0]) if one else None
-        if big:
-            value = cells[present.index(big)].strip()
-            refused.append(RowError(n, f"bad_{big}", {"value": value, "reason": "too_large"}))
-    skip = {e.line for e in refused}
-    return parse([(n, c) for n, c in lines if n not in skip]), refused
+) -> ParsedOrders:
+    """parse_orders over the slow rows."""
+    return parse_orders(Table(present, header_line, lambda: ((n, c[:]) for n, c in lines)), tz)
 
 
 def _money(x: str, nul_free: bool) -> str:
@@ -364,9 +341,12 @@ def fast_sql(present: list[str], nul_free: bool) -> str:
     )
 
 
+# Bounds as the domain's (money.MAX_FEN, MAX_QUANTITY): a row beyond them is the domain's to
+# refuse, by line.
 _NOT_FAST = (
     "NOT coalesce(p.order_id <> '' AND p.paid_at IS NOT NULL AND p.quantity IS NOT NULL"
-    " AND p.status IS NOT NULL AND p.refund_fen <= p.amount_fen, 0)"
+    f" AND p.status IS NOT NULL AND p.refund_fen <= p.amount_fen AND p.amount_fen <= {MAX_FEN}"
+    f" AND p.quantity <= {MAX_QUANTITY}, 0)"
 )
 
 
@@ -385,8 +365,8 @@ async def slow_path(
         return [], []
     lines = [(r[1], list(r[3:])) for r in rows]
     staged_as = {r[1]: (r[0], r[2]) for r in rows}  # line: (srow, raw hash)
-    parsed, too_large = await asyncio.to_thread(_parse, lines, present, header_line, tz)
-    errors = parsed.errors + too_large
+    parsed = await asyncio.to_thread(_parse, lines, present, header_line, tz)
+    errors = parsed.errors
     bad = {e.line for e in errors}
     last = {c[0].strip(): n for n, c in lines if n not in bad}  # lines ascend: the last wins
     days: dict[int, tuple[int, int]] = {}

@@ -25,6 +25,7 @@ unattributed orders roll up under sharer ''.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -92,9 +93,11 @@ class Orders:
         actor_id: int | None,
         filename: str,
         file_hash: str,
+        progress: Callable[[int], None] | None = None,
     ) -> OrderImport:
         """Import a read table. Raises MissingColumns before anything is read or written, and
-        TableError (nothing written) when the file turns out broken part-way."""
+        TableError (nothing written) when the file turns out broken part-way. `progress` is
+        told the rows read so far, a batch at a time."""
         cols = map_headers(table.headers, ORDER_ALIASES, set(ORDER_REQUIRED))
         present = [f for f in ORDER_ALIASES if f in cols]
         async with self._lock:
@@ -105,7 +108,7 @@ class Orders:
             await conn.execute("PRAGMA temp_store = MEMORY")  # temp tables, sorts
             try:
                 async with self.db.transaction() as conn:
-                    result = await self._import(conn, table, cols, present, tz, now)
+                    result = await self._import(conn, table, cols, present, tz, now, progress)
                     if result.read:
                         result.import_id = await _record(
                             conn, result, now, actor_id, filename, file_hash
@@ -124,6 +127,7 @@ class Orders:
         present: list[str],
         tz: tzinfo,
         now: datetime,
+        progress: Callable[[int], None] | None,
     ) -> OrderImport:
         await order_sql.create_temp(conn, present)
         empty = bool(await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)"))
@@ -144,14 +148,19 @@ class Orders:
                     if empty:
                         await conn.execute(fast, {"after": read})
                     read += batch.rows
+                    if progress is not None:
+                        progress(read + len(table.rejected))
+        rejected = list(table.rejected)  # rows that did not fit the header: never staged
         if not read:
-            return OrderImport(0, 0, 0, 0, [], [], [], None)
+            return OrderImport(len(rejected), 0, 0, 0, rejected, [], [], None)
         skipped = 0
         if not empty:
             # Rows stored byte for byte already need no conversion: the re-import's shortcut.
             skipped = await order_sql.skip_unchanged(conn, read)
             await conn.execute(fast, {"after": 0})
         errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz)
+        if rejected:
+            errors = sorted(errors + rejected, key=lambda e: e.line)
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))
         bulk = empty and valid >= _BULK
         if bulk:
@@ -167,8 +176,9 @@ class Orders:
         if replaced:
             duplicates += [tuple(r) for r in await _rows(conn, replaced)]
         duplicates.sort()
+        unchanged = incoming - new - updated + skipped
         return OrderImport(
-            read, new, updated, incoming - new - updated + skipped, errors, duplicates,
+            read + len(rejected), new, updated, unchanged, errors, duplicates,
             await _unbound(conn, bulk), None,
         )  # fmt: skip
 

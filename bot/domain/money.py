@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
+    "MAX_FEN",
+    "MAX_QUANTITY",
     "DomainError",
     "MoneyError",
     "format_rate",
@@ -37,8 +39,15 @@ class DomainError(ValueError):
 
 class MoneyError(DomainError):
     """Bad money or rate text. Codes: empty, not_a_number, bad_thousands, too_many_decimals,
-    negative, missing_percent, not_a_rate, too_large."""
+    negative, missing_percent, not_a_rate, too_large (a rate above its maximum, an amount
+    above MAX_FEN)."""
 
+
+# The largest amount one figure may hold (¥10,000,000,000): sums over millions of such
+# figures stay far inside SQLite's 64-bit integers, so no statement or board can overflow.
+MAX_FEN = 10**12
+MAX_QUANTITY = 10**9  # items in one order line, by the same reasoning
+_MAX_DIGITS = len(str(MAX_FEN // 100))  # whole yuan digits beyond which no check is needed
 
 _PLAIN = re.compile(r"(\d+)(?:\.(\d{1,2}))?")
 _GROUPED = re.compile(r"(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?")
@@ -53,17 +62,27 @@ def parse_yuan(text: str, *, allow_negative: bool = False) -> int:
 
     Accepts an optional ¥/￥ sign, thousands commas in groups of three, at most two decimals
     and surrounding spaces. A leading minus (before or after the sign) only with allow_negative.
+    More than MAX_FEN either way is refused (too_large).
     """
     s = text.strip()
     # Fast path without regex: plain digits with an optional 1-2 digit fraction.
     whole, dot, frac = s.partition(".")
-    if whole.isdigit() and whole.isascii():
+    if whole.isdigit() and whole.isascii() and len(whole) <= _MAX_DIGITS:
         if not dot:
-            return int(whole) * 100
-        n = len(frac)
-        if 0 < n <= 2 and frac.isdigit() and frac.isascii():
-            return int(whole) * 100 + int(frac) * (10 if n == 1 else 1)
+            fen = int(whole) * 100
+        else:
+            n = len(frac)
+            if not (0 < n <= 2 and frac.isdigit() and frac.isascii()):
+                return _parse_yuan_slow(text, s, allow_negative)
+            fen = int(whole) * 100 + int(frac) * (10 if n == 1 else 1)
+        if fen > MAX_FEN:
+            raise _too_large(text)
+        return fen
     return _parse_yuan_slow(text, s, allow_negative)
+
+
+def _too_large(text: object) -> MoneyError:
+    return MoneyError("too_large", f"amount above the limit: {text!r}", text=str(text))
 
 
 def _parse_yuan_slow(text: str, s: str, allow_negative: bool) -> int:
@@ -85,8 +104,12 @@ def _parse_yuan_slow(text: str, s: str, allow_negative: bool) -> int:
             if "," in whole:
                 raise MoneyError("bad_thousands", f"misplaced thousands comma: {text!r}", text=text)
         raise MoneyError("not_a_number", f"not an amount: {text!r}", text=text)
-    frac = m.group(2) or ""
-    fen = int(m.group(1).replace(",", "")) * 100 + int(frac.ljust(2, "0") or 0)
+    frac, whole = m.group(2) or "", m.group(1).replace(",", "").lstrip("0")
+    if len(whole) > _MAX_DIGITS:  # and int() of thousands of digits is not free
+        raise _too_large(text)
+    fen = int(whole or 0) * 100 + int(frac.ljust(2, "0") or 0)
+    if fen > MAX_FEN:
+        raise _too_large(text)
     if negative and fen:
         if not allow_negative:
             raise MoneyError("negative", f"negative amount: {text!r}", text=text)
@@ -152,6 +175,8 @@ def yuan_value_to_fen(value: object, *, allow_negative: bool = False) -> int:
         raise MoneyError("not_a_number", f"not an amount: {value!r}", text=str(value))
     if amount < 0 and not allow_negative:
         raise MoneyError("negative", f"negative amount: {value!r}", text=str(value))
+    if abs(amount) > MAX_FEN // 100:
+        raise _too_large(value)
     fen = amount * _HUNDRED
     if fen != fen.to_integral_value():
         raise MoneyError("too_many_decimals", f"more than 2 decimals: {value!r}", text=str(value))

@@ -7,13 +7,13 @@ strptime and repeated time zone arithmetic.
 from __future__ import annotations
 
 import re
-import zlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Literal
+from typing import Literal
 
 from bot.domain.gc_pause import gc_paused
-from bot.domain.money import DomainError, MoneyError, parse_yuan
+from bot.domain.import_rows import RowError
+from bot.domain.money import MAX_QUANTITY, DomainError, MoneyError, parse_yuan
 from bot.domain.tables import Table, map_headers
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "RowError",
     "parse_orders",
     "parse_paid_at",
-    "row_fingerprint",
 ]
 
 Status = Literal["paid", "refunded", "cancelled"]
@@ -114,22 +113,18 @@ class _RowBuilder:
 assert _RowBuilder.__slots__ == tuple(f.name for f in fields(OrderRow))
 
 
-@dataclass(slots=True, frozen=True)
-class RowError:
-    """A skipped row. Codes: missing_order_id, bad_date, bad_amount, negative_amount,
-    bad_refund, negative_refund, refund_exceeds_amount, bad_quantity, bad_status."""
-
-    line: int
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
+# Row error codes (RowError) besides the table's own: missing_order_id, bad_date, bad_amount
+# and bad_refund (reason: a MoneyError code, too_large among them), negative_amount,
+# negative_refund, refund_exceeds_amount, bad_quantity (reason too_large past MAX_QUANTITY),
+# bad_status.
 
 
 @dataclass(slots=True)
 class ParsedOrders:
     rows: list[OrderRow]  # one per order_id, in order of first appearance
-    errors: list[RowError]
+    errors: list[RowError]  # by line, the table's rejected rows among them
     duplicates: list[tuple[int, str]]  # (line, order_id) of rows overridden by a later row
-    read: int  # non-blank data rows seen
+    read: int  # non-blank data rows seen, rejected ones included
 
 
 _fromiso = datetime.fromisoformat
@@ -229,6 +224,8 @@ def _parse(table: Table, tz: tzinfo, cols: dict[str, int]) -> ParsedOrders:
                 if not (raw.isdigit() and raw.isascii()) or raw.strip("0") == "":
                     raise OrderRowError("bad_quantity", value=raw)
                 quantity = int(raw)
+                if quantity > MAX_QUANTITY:
+                    raise OrderRowError("bad_quantity", value=raw, reason="too_large")
             raw = cells[c_status].strip()
             status = statuses.get(raw) or statuses.get(raw.lower())
             if status is None:
@@ -259,20 +256,7 @@ def _parse(table: Table, tz: tzinfo, cols: dict[str, int]) -> ParsedOrders:
         if prev is not None:
             duplicates.append((prev[0], order_id))
         seen[order_id] = (line, b)  # type: ignore[assignment]
-    return ParsedOrders([r for _, r in seen.values()], errors, duplicates, read)
-
-
-def row_fingerprint(row: OrderRow) -> int:
-    """A signed 64-bit digest of every stored field, stable across processes (unlike hash()),
-    so storage can skip rows that did not change on re-import.
-
-    CRC-32 and Adler-32 side by side: this detects edits, it is not a defence against forgery,
-    and it costs a quarter of a cryptographic hash on the import hot path.
-    """
-    text = (
-        f"{row.order_id}\x1f{row.paid_at.timestamp()}\x1f{row.sharer_id}\x1f{row.buyer_id}"
-        f"\x1f{row.sku}\x1f{row.product}\x1f{row.quantity}\x1f{row.amount_fen}"
-        f"\x1f{row.refund_fen}\x1f{row.status}\x1f{row.creator}"
-    ).encode()
-    value = (zlib.crc32(text) << 32) | zlib.adler32(text)
-    return value - (1 << 64) if value >= 1 << 63 else value  # fits SQLite's signed INTEGER
+    if table.rejected:
+        errors = sorted(errors + table.rejected, key=lambda e: e.line)
+    rows = [r for _, r in seen.values()]
+    return ParsedOrders(rows, errors, duplicates, read + len(table.rejected))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
 from typing import Any
 
+from bot.domain.import_rows import RowError, width_error
 from bot.domain.money import DomainError
 
 __all__ = ["MissingColumns", "Table", "TableError", "map_headers", "read_table"]
@@ -27,8 +28,9 @@ _Rows = Iterator[tuple[int, list[str]]]
 
 
 class TableError(DomainError):
-    """Codes: unsupported_format, empty, broken_quoting (params: line), unreadable_encoding,
-    unreadable (corrupt XLSX), missing_columns (see MissingColumns)."""
+    """The whole file is refused. Codes: unsupported_format, empty, broken_quoting (line),
+    cell_too_long (line, limit), unreadable_encoding, unreadable (a damaged XLSX),
+    missing_columns (see MissingColumns)."""
 
 
 class MissingColumns(TableError):
@@ -49,15 +51,18 @@ class MissingColumns(TableError):
 class Table:
     """Headers plus a re-iterable source of `(line_no, cells)`.
 
-    Every yielded row has at least `len(headers)` cells (short rows are padded with ""),
-    so a consumer can index any mapped column without a length check. `nul_free`: known to
-    hold no NUL character anywhere (SQL string functions stop at one).
+    Every yielded row has at least `len(headers)` cells, so a consumer can index any mapped
+    column without a length check. A row that does not fit the header (see
+    import_rows.width_error) is not yielded: an iteration lists it in `rejected` instead, for
+    every import alike. `nul_free`: known to hold no NUL character anywhere (SQL string
+    functions stop at one).
     """
 
     headers: list[str]
     header_line: int
     _source: Callable[[], _Rows]
     nul_free: bool = False
+    rejected: list[RowError] = dataclass_field(default_factory=list)  # by the last iteration
 
     def rows(self) -> _Rows:
         return self._source()
@@ -88,13 +93,37 @@ def _decode(data: bytes, filename: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    # GB18030 is a superset of GBK and GB2312, which Chinese Excel/WPS exports use. It maps
+    # almost any bytes to some character, so decoding is no proof: Japanese or Korean text
+    # would be stored garbled. charset-normalizer judges which reading makes sense.
+    if not _reads_as_chinese(data):
+        raise TableError("unreadable_encoding", "not UTF-8 or GBK text", filename=filename)
     try:
-        # GB18030 is a superset of GBK and GB2312, which Chinese Excel/WPS exports use.
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise TableError(
             "unreadable_encoding", "not UTF-8 or GBK text", filename=filename
         ) from None
+
+
+_LEGACY = ("gb18030", "big5", "cp932", "euc_jp", "cp949")
+_SAMPLE = 1 << 16
+
+
+def _reads_as_chinese(data: bytes) -> bool:
+    """Whether GB18030 is among the most plausible legacy readings of the start of `data`.
+
+    Ties go to GB18030: a file with a single Chinese name reads as well in Big5 or EUC-KR."""
+    from charset_normalizer import from_bytes  # deferred: only non-UTF-8 uploads need it
+
+    sample = data[:_SAMPLE]
+    if len(data) > _SAMPLE and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]  # no character cut in two
+    matches = list(from_bytes(sample, cp_isolation=list(_LEGACY)))
+    if not matches:
+        return False
+    least = min(m.chaos for m in matches)
+    return any(m.encoding == "gb18030" and m.chaos <= least + 0.01 for m in matches)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -115,7 +144,7 @@ def _read_csv(data: bytes, filename: str) -> Table:
         reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
         return _iter_csv(reader, filename)
 
-    return _make_table(source, nul_free)
+    return _make_table(source, nul_free=nul_free, pad_short=False)
 
 
 def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
@@ -141,12 +170,17 @@ def _iter_csv(reader: Iterator[list[str]], filename: str) -> _Rows:
     except csv.Error as exc:
         # The record after the last complete one is the broken one.
         bad = done + 1
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            raise TableError(
+                "cell_too_long", f"line {bad}: {exc}", line=bad, limit=limit, filename=filename
+            ) from None
         raise TableError(
             "broken_quoting", f"line {bad}: {exc}", line=bad, filename=filename
         ) from None
 
 
-def _make_table(source: Callable[[], _Rows], nul_free: bool = False) -> Table:
+def _make_table(source: Callable[[], _Rows], *, nul_free: bool, pad_short: bool) -> Table:
     first = next(source(), None)
     if first is None:
         raise TableError("empty", "no header row")
@@ -155,16 +189,23 @@ def _make_table(source: Callable[[], _Rows], nul_free: bool = False) -> Table:
     while headers and not headers[-1]:
         headers.pop()  # trailing empty header cells are spreadsheet noise
     width = len(headers)
+    rejected: list[RowError] = []
 
     def rows() -> _Rows:
+        rejected.clear()
         it = source()
         next(it, None)  # the header: always the first non-blank row
         for line, cells in it:
-            if len(cells) < width:
-                cells.extend([""] * (width - len(cells)))
+            if len(cells) != width:
+                error = width_error(line, cells, width, pad_short=pad_short)
+                if error is not None:
+                    rejected.append(error)
+                    continue
+                if len(cells) < width:
+                    cells.extend([""] * (width - len(cells)))
             yield line, cells
 
-    return Table(headers, header_line, rows, nul_free)
+    return Table(headers, header_line, rows, nul_free, rejected)
 
 
 # --- XLSX --------------------------------------------------------------------------
@@ -195,12 +236,11 @@ def _cell(value: Any) -> str:
 
 def _read_xlsx(data: bytes, filename: str, ext: str) -> Table:
     import openpyxl  # deferred: only XLSX uploads pay its import time
-    from openpyxl.utils.exceptions import InvalidFileException
 
     def open_rows() -> Iterator[tuple[Any, ...]]:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        except Exception:  # not a zip, not a workbook, or a damaged one (bad XML, lost parts)
             code = "unreadable" if ext in _XLSX_EXTS else "unsupported_format"
             raise TableError(code, f"cannot read {filename} as XLSX", filename=filename) from None
         try:
@@ -208,6 +248,8 @@ def _read_xlsx(data: bytes, filename: str, ext: str) -> Table:
             # Some generators write a wrong <dimension>; without this rows may be cut short.
             ws.reset_dimensions()
             yield from ws.iter_rows(values_only=True)
+        except Exception:  # bad sheet XML, a missing part: whatever the parser trips on
+            raise TableError("unreadable", f"{filename} is damaged", filename=filename) from None
         finally:
             wb.close()
 
@@ -217,7 +259,8 @@ def _read_xlsx(data: bytes, filename: str, ext: str) -> Table:
             if any(cells):
                 yield line, cells
 
-    return _make_table(source)
+    # A row ends at its last non-empty cell in the sheet's XML: short rows are complete.
+    return _make_table(source, nul_free=False, pad_short=True)
 
 
 # --- headers -----------------------------------------------------------------------

@@ -1,4 +1,6 @@
+import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -6,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.import_rows import RowError
 from bot.domain.tables import MissingColumns, TableError, _lines, map_headers, read_table
 
 
@@ -71,8 +74,88 @@ def test_line_numbers_count_blank_rows_and_multiline_cells_as_one_row() -> None:
     assert _rows(data) == [(2, ["1", "two\nlines"]), (5, ["3", "4"])]
 
 
-def test_short_rows_are_padded_to_header_width() -> None:
-    assert _rows(b"a,b,c\n1\n") == [(2, ["1", "", ""])]
+def test_a_row_that_does_not_fit_the_header_is_rejected_by_line() -> None:
+    # The defect: an unquoted thousands comma splits the amount, shifting every later cell.
+    data = "order_id,paid_at,amount,sharer_id\nu1,2026-11-20 12:00,¥1,234.50,WC\n"
+    data += "u2,2026-11-20 12:00,5\nu3,2026-11-20 12:00,7,A\n"
+    table = read_table(("\ufeff" + data).encode(), "x.csv")
+    assert list(table) == [(4, ["u3", "2026-11-20 12:00", "7", "A"])]
+    assert table.rejected == [
+        RowError(2, "too_many_cells", {"cells": 5, "header": 4}),
+        RowError(3, "too_few_cells", {"cells": 3, "header": 4}),
+    ]
+    list(table)  # a second reading lists them once, not twice
+    assert [e.line for e in table.rejected] == [2, 3]
+
+
+def test_trailing_empty_cells_are_spreadsheet_noise() -> None:
+    table = read_table(b"a,b,c,,\n1,2,3,,\n4,5,6, ,\n7,8,9,,x\n", "x.csv")
+    assert table.headers == ["a", "b", "c"]
+    assert list(table) == [(2, ["1", "2", "3", "", ""]), (3, ["4", "5", "6", " ", ""])]
+    assert table.rejected == [RowError(4, "too_many_cells", {"cells": 5, "header": 3})]
+
+
+def test_xlsx_short_rows_are_complete_and_long_ones_rejected() -> None:
+    table = read_table(_xlsx([["a", "b", "c"], [1], [1, 2, 3, None], [1, 2, 3, 4]]), "x.xlsx")
+    assert list(table) == [(2, ["1", "", ""]), (3, ["1", "2", "3"])]
+    assert table.rejected == [RowError(4, "too_many_cells", {"cells": 4, "header": 3})]
+
+
+def test_a_cell_over_the_csv_limit_is_too_long_not_a_broken_quote() -> None:
+    data = b"a,b\n1,2\n3," + b"x" * (csv.field_size_limit() + 1) + b"\n"
+    with pytest.raises(TableError) as exc:
+        _rows(data)
+    assert exc.value.code == "cell_too_long"
+    assert exc.value.params["line"] == 3
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "euc_jp"])
+def test_japanese_text_is_refused_not_read_as_garbled_gbk(encoding: str) -> None:
+    text = "注文番号,金額,分享員\nu1,100,山田太郎\nu2,100,さくら\nu3,100,東京都渋谷区\n"
+    with pytest.raises(TableError) as exc:
+        read_table(text.encode(encoding), "x.csv")
+    assert exc.value.code == "unreadable_encoding"
+
+
+def test_gbk_with_a_single_chinese_name_is_still_read() -> None:
+    text = "order_id,amount,sharer_id\nu1,100,A\nu2,100,李\n"
+    assert _rows(text.encode("gbk"))[-1] == (3, ["u2", "100", "李"])
+
+
+_SHARED_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row></sheetData>'
+    b"</worksheet>"
+)
+
+
+def _damaged(part: str, content: bytes | None) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(_xlsx([["a", "b"], ["x", 1]])))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for item in src.infolist():
+            if item.filename == part:
+                if content is not None:
+                    out.writestr(item, content)
+            else:
+                out.writestr(item, src.read(item.filename))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _damaged("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r="),
+        _damaged("xl/worksheets/sheet1.xml", _SHARED_SHEET),  # no sharedStrings.xml holds it
+        _damaged("xl/workbook.xml", b"<workbook"),
+        _xlsx([["a"], [1]])[:300],  # truncated zip
+    ],
+    ids=["bad sheet XML", "missing shared strings", "bad workbook XML", "truncated"],
+)
+def test_damaged_xlsx_is_unreadable(data: bytes) -> None:
+    with pytest.raises(TableError) as exc:
+        _rows(data, "orders.xlsx")
+    assert exc.value.code == "unreadable"
 
 
 def test_leading_blank_rows_before_header() -> None:
@@ -122,8 +205,6 @@ def test_unsupported(data: bytes, name: str) -> None:
 
 
 def test_zip_that_is_not_a_workbook() -> None:
-    import zipfile
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("word/document.xml", "<x/>")
@@ -150,15 +231,17 @@ def test_xlsx_cells_become_strings() -> None:
             ["订单号", "支付时间", "实付金额", "数量", "日期", None],
             [10001, datetime(2026, 11, 5, 9, 3, 7), 1234.5, 2, date(2026, 11, 5)],
             [None, None, None, None, None],
-            ["A2", "2026-11-05 10:00", 0.1 + 0.2, 3.0, None, "extra"],
+            ["A2", "2026-11-05 10:00", 0.1 + 0.2, 3.0, None, None],
+            ["A3", "2026-11-05 10:00", 1, 1, None, "no header above"],
         ]
     )
     table = read_table(data, "orders.xlsx")
     assert table.headers == ["订单号", "支付时间", "实付金额", "数量", "日期"]
     assert list(table) == [
         (2, ["10001", "2026-11-05 09:03:07", "1234.5", "2", "2026-11-05 00:00:00"]),
-        (4, ["A2", "2026-11-05 10:00", "0.3", "3", "", "extra"]),
+        (4, ["A2", "2026-11-05 10:00", "0.3", "3", ""]),
     ]
+    assert table.rejected == [RowError(5, "too_many_cells", {"cells": 6, "header": 5})]
 
 
 def test_xlsx_detected_by_magic_without_extension() -> None:

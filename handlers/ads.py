@@ -23,16 +23,13 @@ from bot.domain.pipeline import (
 from bot.domain.tiers import first_completed_collaboration
 from bot.i18n import N_, Translator
 from bot.services import Services
-from handlers.common import BadUsage, command_args, esc, mention, reply
+from handlers.common import BadUsage, command_args, esc, reply
+from handlers.lookups import domain_errors, label
+from handlers.lookups import find_sample as resolve
+from handlers.lookups import person_mention as owner_mention
 from handlers.registry import command
-from handlers.samples import domain_errors, label, resolve
 from storage.db import to_ts
 from storage.samples import Sample, Samples
-
-
-async def owner_mention(services: Services, user_id: int) -> str:
-    user = await services.users.get(user_id)
-    return mention(user_id, user.first_name if user else str(user_id))
 
 
 def code_post(t: Translator, sample: Sample, code: str, bd: str, expires: str | None) -> str:

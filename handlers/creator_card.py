@@ -10,24 +10,36 @@ from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.domain.creator_stats import compute_stats
-from bot.domain.pipeline import Stage
+from bot.domain.limits import clip
 from bot.i18n import N_
-from handlers.common import BadUsage, Refuse, command_args, esc, keyboard, reply
-from handlers.creators_registry import (
-    STATUS_NAMES,
+from handlers.common import BadUsage, Refuse, command_args, esc, fitted, keyboard, more, reply
+from handlers.lookups import (
+    button_number,
+    creators_repo,
     find_creator,
     local_date,
     owner_label,
-    repo,
+    platform_name,
+    stage_name,
+    status_name,
 )
 from handlers.registry import button, command
-from handlers.stage_names import STAGE_NAMES
-from storage.creators import Creator
+from storage.creators import Creator, Creators, Note
 
 LIST_CAP = 30
-
-
 NOTES_ON_CARD = 3
+# A note on the card is a reminder, not the whole text: the notes view shows more of it.
+NOTE_ON_CARD_CHARS = 300
+NOTE_IN_VIEW_CHARS = 1000
+
+
+def repo(ctx: BotContext) -> Creators:
+    return creators_repo(ctx)
+
+
+def _note_line(ctx: BotContext, note: Note, chars: int) -> str:
+    colon = "：" if ctx.t.chinese else ": "
+    return f"• {local_date(ctx, note.at)} {esc(note.author)}{colon}{esc(clip(note.text, chars))}"
 
 
 async def card_text(ctx: BotContext, c: Creator) -> str:
@@ -41,19 +53,20 @@ async def card_text(ctx: BotContext, c: Creator) -> str:
     )  # fmt: skip
     followers = t.number(c.followers) if c.followers is not None else "—"
     lines = [
-        f"<b>{esc(c.handle)}</b> · {c.tier} · {c.platform}",
+        f"<b>{esc(c.handle)}</b> · {c.tier} · {platform_name(t, c.platform)}",
         t("Owner: {owner}").format(owner=await owner_label(ctx, c.owner_id)),
         t("Followers: {followers} · category: {category}").format(
             followers=followers, category=esc(c.category or "—")
         ),
     ]
     if c.blocked_reason is not None:
-        lines.append(t("⛔ Blocked: {reason}").format(reason=esc(c.blocked_reason)))
+        reason = esc(clip(c.blocked_reason, NOTE_ON_CARD_CHARS))
+        lines.append(t("⛔ Blocked: {reason}").format(reason=reason))
     else:
-        lines.append(t("Status: {status}").format(status=t(STATUS_NAMES[c.status])))
+        lines.append(t("Status: {status}").format(status=status_name(t, c.status)))
     if c.review_flag:
         lines.append(t("Up for tier review: {why}").format(why=esc(c.review_flag)))
-    stages = ", ".join(f"{t(STAGE_NAMES[s])} {n}" for s, n in stats.by_stage.items()) or "—"
+    stages = t.join(f"{stage_name(t, s)} {n}" for s, n in stats.by_stage.items()) or "—"
     lines.append(t("Samples: {count} ({stages})").format(count=stats.samples, stages=stages))
     days = t.number(stats.avg_days_to_video) if stats.avg_days_to_video is not None else "—"
     lines.append(
@@ -75,7 +88,7 @@ async def card_text(ctx: BotContext, c: Creator) -> str:
     )
     if notes:
         lines.append(t("Notes:"))
-        lines += [f"• {local_date(ctx, n.at)} {esc(n.author)}: {esc(n.text)}" for n in notes]
+        lines += [_note_line(ctx, n, NOTE_ON_CARD_CHARS) for n in notes]
     return "\n".join(lines)
 
 
@@ -96,8 +109,7 @@ async def samples_text(ctx: BotContext, c: Creator) -> str:
     rows = await repo(ctx).samples_of(c.id)
     lines = [ctx.t("Samples of {handle}:").format(handle=f"<b>{esc(c.handle)}</b>")]
     for row in rows:
-        stage = ctx.t(STAGE_NAMES[Stage(row["stage"])])
-        lines.append(f"#{row['id']} {esc(row['product'])} — {stage}")
+        lines.append(f"#{row.id} {esc(clip(row.product, 200))} — {stage_name(ctx.t, row.stage)}")
     if not rows:
         lines.append(ctx.t("No samples yet."))
     return "\n".join(lines)
@@ -106,7 +118,7 @@ async def samples_text(ctx: BotContext, c: Creator) -> str:
 async def notes_text(ctx: BotContext, c: Creator) -> str:
     notes = await repo(ctx).notes(c.id, limit=10)
     lines = [ctx.t("Notes on {handle}:").format(handle=f"<b>{esc(c.handle)}</b>")]
-    lines += [f"• {local_date(ctx, n.at)} {esc(n.author)}: {esc(n.text)}" for n in notes]
+    lines += [_note_line(ctx, n, NOTE_IN_VIEW_CHARS) for n in notes]
     if not notes:
         lines.append(ctx.t("No notes yet."))
     return "\n".join(lines)
@@ -115,8 +127,8 @@ async def notes_text(ctx: BotContext, c: Creator) -> str:
 async def on_button(update: Update, ctx: BotContext) -> None:
     """Switch the card between its views; pressing twice changes nothing."""
     query = update.callback_query
-    _, view, raw_id = query.data.split(":")
-    c = await repo(ctx).get(int(raw_id))
+    _, view, raw_id = [*query.data.split(":"), "", ""][:3]
+    c = await repo(ctx).get(button_number(raw_id))
     if c is None:
         raise Refuse("This creator no longer exists.")
     if c.owner_id != query.from_user.id and "bd" not in ctx.roles:
@@ -126,7 +138,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     text = await render(ctx, c)
     try:
         await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(card_buttons(ctx, c, view)),
+            fitted(ctx, text), parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(card_buttons(ctx, c, view)),
             disable_web_page_preview=True,
         )  # fmt: skip
     except BadRequest as error:
@@ -157,12 +170,10 @@ async def creators_list(update: Update, ctx: BotContext) -> None:
         followers = ctx.t.number(c.followers) if c.followers is not None else "—"
         mark = " ⛔" if c.blocked_reason is not None else ""
         owner = await owner_label(ctx, c.owner_id)
-        lines.append(
-            f"{c.tier} <b>{esc(c.handle)}</b> · {c.platform} · {followers} · {owner}{mark}"
-        )
+        platform = platform_name(ctx.t, c.platform)
+        lines.append(f"{c.tier} <b>{esc(c.handle)}</b> · {platform} · {followers} · {owner}{mark}")
     if total > len(found):
-        more = total - len(found)
-        lines.append(ctx.t("…and {n} more.").format(n=more))
+        lines.append(more(ctx, total - len(found)))
     await reply(update, ctx, "\n".join(lines))
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -13,60 +15,65 @@ from telegram import InputFile, Update
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.domain.limits import MAX_CAPTION
 from bot.i18n import N_, Translator
-from handlers.common import BadUsage, command_args
-from handlers.creators_registry import STAGE_NAMES, STATUS_NAMES, repo
+from handlers.common import BadUsage, command_args, fitted
+from handlers.lookups import creators_repo, platform_name
 from handlers.registry import command
-from storage.db import from_ts
+from handlers.stage_names import STAGE_NAMES, STATUS_NAMES
+from storage.creators import CreatorRecord
 
 Cell = str | int | None
-Column = tuple[str, Callable[[dict], Cell]]
+Column = tuple[str, Callable[[Any], Cell]]
 
 
-def _date(tz: ZoneInfo, ts: int | None) -> str:
-    moment = from_ts(ts)
+def _date(tz: ZoneInfo, moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d")
 
 
+def _pct(bp: int | None) -> Cell:
+    return "" if bp is None else f"{bp / 100:g}%"
+
+
 def creator_columns(t: Translator, tz: ZoneInfo) -> list[Column]:
-    def pct(col: str) -> Callable[[dict], Cell]:
-        return lambda r: "" if r[col] is None else f"{r[col] / 100:g}%"
+    def owner(r: CreatorRecord) -> Cell:
+        return r.owner_name or (t("unassigned") if r.owner_id == 0 else r.owner_id)
 
     return [
-        (t("Creator"), lambda r: r["handle"]),
-        (t("Platform"), lambda r: r["platform"]),
-        (t("Tier"), lambda r: r["tier"]),
+        (t("Creator"), lambda r: r.handle),
+        (t("Platform"), lambda r: platform_name(t, r.platform)),
+        (t("Tier"), lambda r: r.tier),
+        (t("BD"), owner),
+        (t("Followers"), lambda r: r.followers),
+        (t("Category"), lambda r: r.category),
         (
-            t("BD"),
-            lambda r: r["owner_name"] or (t("unassigned") if r["owner_id"] == 0 else r["owner_id"]),
+            t("Status"),
+            lambda r: t(STATUS_NAMES[r.status]) if r.status in STATUS_NAMES else r.status,
         ),
-        (t("Followers"), lambda r: r["followers"]),
-        (t("Category"), lambda r: r["categories"] or r["category"]),
-        (t("Status"), lambda r: t(STATUS_NAMES.get(r["status"], "")) or r["status"]),
-        (t("Blocked"), lambda r: r["blocked_reason"] or ""),
-        (t("Fans 18+"), pct("adult_bp")),
-        (t("Female fans"), pct("female_bp")),
-        (t("Posts (30 days)"), lambda r: r["posts_30d"]),
-        (t("Interaction rate"), pct("interaction_bp")),
-        (t("Products (28 days)"), lambda r: r["products_28d"]),
-        (t("Last contact"), lambda r: _date(tz, r["last_contact_at"])),
+        (t("Blocked"), lambda r: r.blocked_reason or ""),
+        (t("Fans 18+"), lambda r: _pct(r.adult_bp)),
+        (t("Female fans"), lambda r: _pct(r.female_bp)),
+        (t("Posts (30 days)"), lambda r: r.posts_30d),
+        (t("Interaction rate"), lambda r: _pct(r.interaction_bp)),
+        (t("Products (28 days)"), lambda r: r.products_28d),
+        (t("Last contact"), lambda r: _date(tz, r.last_contact_at)),
     ]
 
 
 def sample_columns(t: Translator, tz: ZoneInfo) -> list[Column]:
     stages = {stage.value: t(name) for stage, name in STAGE_NAMES.items()}
     return [
-        (t("ID"), lambda r: f"#{r['id']}"),
-        (t("Creator"), lambda r: r["handle"]),
-        (t("Tier"), lambda r: r["tier"]),
-        (t("Sample date"), lambda r: _date(tz, r["shipped_at"])),
-        (t("Shipping order"), lambda r: r["shipping_order_id"] or ""),
-        (t("Product"), lambda r: r["product"]),
-        (t("BD"), lambda r: r["owner_name"] or r["owner_id"]),
-        (t("Stage"), lambda r: stages.get(r["stage"], r["stage"])),
-        (t("Video link"), lambda r: r["video_url"] or ""),
-        (t("Code"), lambda r: r["code"] or ""),
-        (t("Chases"), lambda r: r["chases"]),
+        (t("ID"), lambda r: f"#{r.id}"),
+        (t("Creator"), lambda r: r.handle),
+        (t("Tier"), lambda r: r.tier),
+        (t("Sample date"), lambda r: _date(tz, r.shipped_at)),
+        (t("Shipping order"), lambda r: r.shipping_order_id or ""),
+        (t("Product"), lambda r: r.product),
+        (t("BD"), lambda r: r.owner_name or r.owner_id),
+        (t("Stage"), lambda r: stages.get(r.stage, r.stage)),
+        (t("Video link"), lambda r: r.video_url or ""),
+        (t("Code"), lambda r: r.code or ""),
+        (t("Chases"), lambda r: r.chases),
     ]
 
 
@@ -97,15 +104,17 @@ async def export(update: Update, ctx: BotContext) -> None:
     tz = ctx.services.settings.tz
     if what == "creators":
         title, columns = ctx.t("creator list"), creator_columns(ctx.t, tz)
-        records = await repo(ctx).export_creators()
+        records: Sequence[object] = await creators_repo(ctx).export_creators()
     else:
         title, columns = ctx.t("creator register"), sample_columns(ctx.t, tz)
-        records = await repo(ctx).export_samples()
-    rows = [[get(dict(record)) for _, get in columns] for record in records]
+        records = await creators_repo(ctx).export_samples()
+    rows = [[get(record) for _, get in columns] for record in records]
     header = [name for name, _ in columns]
     today = ctx.services.clock.now().astimezone(tz).date()
     name = f"{title}-{today.isoformat()}"
-    caption = ctx.t.n("{n} row", "{n} rows", len(rows)).format(n=len(rows))
+    caption = fitted(
+        ctx, ctx.t.n("{n} row", "{n} rows", len(rows)).format(n=len(rows)), MAX_CAPTION
+    )
     message = update.effective_message
     await message.reply_document(
         InputFile(to_csv(header, rows), filename=f"{name}.csv"), caption=caption

@@ -14,16 +14,27 @@ from datetime import datetime
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.args import ArgError, looks_like_sample_number, parse_creator_ref
+from bot.domain.args import (
+    INT64_MAX,
+    ArgError,
+    looks_like_sample_number,
+    parse_creator_ref,
+    parse_int,
+)
 from bot.domain.args import parse_sample_number as _sample_number
 from bot.domain.creators import Platform, handle_key
 from bot.domain.money import DomainError
+from bot.domain.months import Month, MonthError, parse_month
+from bot.domain.months import month_label as _month_label
 from bot.domain.pipeline import Stage
+from bot.domain.rules import BUILTIN_LEVELS, Rules
 from bot.i18n import N_, Translator
-from handlers.common import Refuse, esc, mention
+from bot.services import Services
+from handlers.common import BadUsage, Refuse, esc, mention
 from handlers.stage_names import STAGE_NAMES, STATUS_NAMES
 from storage.creators import Creator, Creators
 from storage.samples import Sample, Samples
+from storage.sharers import Sharer, SharerError, Sharers
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
 
@@ -162,6 +173,14 @@ def domain_errors(handler: Handler) -> Handler:
     return wrapped
 
 
+def button_number(text: str) -> int:
+    """A number carried in a button's callback data; a malformed one is a stale button."""
+    try:
+        return parse_int(text, lo=0, hi=INT64_MAX)
+    except DomainError:
+        raise Refuse("This button is out of date.") from None
+
+
 # --- creators -------------------------------------------------------------------------------
 
 
@@ -196,6 +215,12 @@ async def find_creator(ctx: BotContext, text: str, platform: str | None = None) 
             "No creator {handle}. Did you mean: {near}?", handle=str(ref), near=", ".join(near)
         )
     raise Refuse("No creator {handle}: register them with /creator_add.", handle=str(ref))
+
+
+async def person_mention(services: Services, user_id: int) -> str:
+    """A link to a person by their stored first name (jobs have no context, only services)."""
+    user = await services.users.get(user_id)
+    return mention(user_id, user.first_name if user and user.first_name else str(user_id))
 
 
 async def owner_label(ctx: BotContext, owner_id: int) -> str:
@@ -256,3 +281,61 @@ async def find_sample(ctx: BotContext, ref: str) -> Sample:
 
 
 # --- sharers and months ---
+
+SHARER_ERRORS = {
+    "unknown_sharer": N_("No sharer {sharer_id} is known: check the id in the shop's sharer list."),
+    "taken": N_("Sharer id {sharer_id} is already linked to another person."),
+    "already_yours": N_("Sharer id {sharer_id} is already linked to you."),
+    "already_bound": N_("You are already linked to sharer id {sharer_id}."),
+    "pending": N_("A request for sharer id {sharer_id} is already waiting for a manager."),
+    "decided": N_("This request has been decided already."),
+    "bad_link": N_("This invitation link is not valid."),
+    "self_referral": N_("You cannot invite yourself."),
+    "cycle": N_("That would make an invitation loop, so it is refused."),
+    "has_inviter": N_("You already have an inviter ({sharer_id})."),
+}
+NOT_LINKED = N_("You are not linked to a sharer id yet: send /bind followed by your sharer id.")
+LEVEL_NAMES = {
+    "junior": N_("Junior"),
+    "mid": N_("Mid"),
+    "senior": N_("Senior"),
+    "gold": N_("Gold"),
+}
+
+
+def sharer_refusal(exc: SharerError) -> Refuse:
+    return Refuse(SHARER_ERRORS[exc.code], **exc.params)
+
+
+async def my_sharer(ctx: BotContext, user_id: int) -> Sharer:
+    """The sharer approved for this person, or a refusal that says how to link one."""
+    sharer = await ctx.services.repo(Sharers).by_user(user_id)
+    if sharer is None:
+        raise Refuse(NOT_LINKED)
+    return sharer
+
+
+def level_name(t: Translator, rules: Rules, key: str) -> str:
+    if key in BUILTIN_LEVELS:
+        return t(LEVEL_NAMES[key])
+    found = next((lv for lv in rules.levels if lv.key == key), None)
+    return (found.name if found and found.name else key) or "—"
+
+
+def month_arg(text: str) -> Month:
+    """A month argument (bot.domain.months.parse_month), or the usage answer."""
+    try:
+        return parse_month(text)
+    except MonthError:
+        raise BadUsage(
+            "{value} is not a month: write it as YYYY-MM, like 2026-11.", value=text
+        ) from None
+
+
+def month_label(t: Translator, month: Month) -> str:
+    return _month_label(month, t.locale)
+
+
+def local_month(ctx: BotContext, now: datetime | None = None) -> Month:
+    local = (now or ctx.services.clock.now()).astimezone(ctx.services.settings.tz)
+    return local.year, local.month

@@ -31,11 +31,11 @@ from bot.domain.pipeline import (
 from bot.domain.tiers import needs_checkin
 from bot.i18n import Translator
 from bot.services import Services
-from handlers.ads import owner_mention
-from handlers.common import Refuse, esc
+from handlers.common import Refuse, esc, fitted
+from handlers.lookups import button_number, label, refusal, stage_name
+from handlers.lookups import person_mention as owner_mention
 from handlers.registry import button
-from handlers.samples import label, refusal, stage_name
-from storage.db import from_ts, to_ts
+from storage.db import to_ts
 from storage.samples import Sample, Samples
 
 CHECKIN_AFTER = timedelta(days=7)
@@ -144,17 +144,17 @@ async def checkin_scan(app: Application, now: datetime) -> None:
         return
     t = await services.translator_for_chat(bd_chat.chat_id)
     for row in await services.repo(Samples).quiet_s_creators(now, CHECKIN_AFTER):
-        last = from_ts(row["last"])
+        last = row.last
         if not needs_checkin(Tier.S, last, now, CHECKIN_AFTER):
             continue
         week = (now - last) // CHECKIN_AFTER  # type: ignore[operator]
         text = t("👋 {bd}: no contact with {handle} (S) since {date}. Time for a check-in.").format(
-            bd=await owner_mention(services, row["owner_id"]),
-            handle=esc(row["handle"]),
+            bd=await owner_mention(services, row.owner_id),
+            handle=esc(row.handle),
             date=t.date(last.astimezone(services.settings.tz)),  # type: ignore[union-attr]
         )
         await services.outbox.enqueue(
-            f"checkin:{row['id']}:{row['last']}:{week}", bd_chat.chat_id, text, due_at=now, now=now
+            f"checkin:{row.id}:{to_ts(row.last)}:{week}", bd_chat.chat_id, text, due_at=now, now=now
         )
 
 
@@ -194,7 +194,7 @@ async def _snoozed(ctx: BotContext, sample: Sample, number: int, user_id: int) -
     try:
         snoozed = snooze(_view(sample), number, now)
     except DomainError as exc:
-        raise refusal(ctx, exc) from None
+        raise refusal(exc, ctx) from None
     await ctx.services.repo(Samples).set_chase(
         sample.id, due_at=snoozed.due_at, reminders_sent=snoozed.reminders_sent, now=now,
         action="chase_snooze", actor_id=user_id,
@@ -205,15 +205,15 @@ async def _snoozed(ctx: BotContext, sample: Sample, number: int, user_id: int) -
 async def on_button(update: Update, ctx: BotContext) -> None:
     """smp:c:<sample>:<round>:<1|0> (chased, replied or not) and smp:z:<sample>:<round>."""
     query, user = update.callback_query, update.effective_user
-    kind, sample_id, number, *rest = query.data.split(":")[1:]
-    sample = await ctx.services.repo(Samples).get(int(sample_id))
+    kind, sample_id, number, *rest = [*query.data.split(":")[1:], "", ""]
+    sample = await ctx.services.repo(Samples).get(button_number(sample_id))
     if sample is None:
         raise Refuse("No sample #{number}.", number=sample_id)
     await _may_answer(ctx, sample, user.id)
     if kind == "c":
-        note = await _chased(ctx, sample, int(number), user.id, replied=rest == ["1"])
+        note = await _chased(ctx, sample, button_number(number), user.id, replied=rest[0] == "1")
     else:
-        note = await _snoozed(ctx, sample, int(number), user.id)
+        note = await _snoozed(ctx, sample, button_number(number), user.id)
     if note is None:
         await query.answer(ctx.t("This reminder was answered already."))
         return
@@ -221,7 +221,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     # A double press edits to the same text: "not modified" is expected then.
     with contextlib.suppress(BadRequest):
         text = f"{query.message.text_html}\n{note.format(name=esc(user.first_name))}"
-        await query.edit_message_text(text, parse_mode="HTML")
+        await query.edit_message_text(fitted(ctx, text), parse_mode="HTML")
 
 
 def register(app: Application) -> None:

@@ -12,19 +12,19 @@ from telegram.ext import Application
 from bot import jobs
 from bot.context import BotContext
 from bot.domain.creator_stats import SampleFacts, compute_stats
-from bot.domain.creators import CreatorStatus, Tier, fold
+from bot.domain.creators import CreatorStatus, Tier
+from bot.domain.limits import visible_len
 from bot.domain.pipeline import Stage
 from bot.domain.tiers import END, ReviewInput, TierSuggestion, TierThresholds, review
 from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, command_args, esc, reply
+from handlers.lookups import label, stage_name
 from handlers.registry import command
-from handlers.samples import label, stage_name
-from storage.db import from_ts, to_ts
-from storage.samples import Sample, Samples
+from storage.samples import Sample, Samples, Sold
 
 OVERDUE_SHOWN = 3  # per BD, longest waiting first; the rest is counted
-MAX_TEXT = 3800  # Telegram allows 4,096; leave room for the closing line
+MAX_TEXT = 3800  # Telegram allows 4,096; leave room for the closing line (visible length)
 REASONS = {
     "sales_and_fulfilment_high": N_("attributed sales {sales} and fulfilment {fulfilment}"),
     "fulfilment_low": N_("fulfilment {fulfilment} is below {min}"),
@@ -57,7 +57,7 @@ async def pipeline_cmd(update: Update, ctx: BotContext) -> None:
     repo = services.repo(Samples)
     counts: dict[int, dict[Stage, int]] = defaultdict(dict)
     for row in await repo.stage_counts(owner):
-        counts[row["owner_id"]][Stage(row["stage"])] = row["n"]
+        counts[row.owner_id][row.stage] = row.n
     late = await repo.overdue_counts(now, owner)
     oldest: dict[int, list[Sample]] = defaultdict(list)
     for sample in await repo.overdue_oldest(now, owner, OVERDUE_SHOWN):
@@ -74,7 +74,7 @@ async def pipeline_cmd(update: Update, ctx: BotContext) -> None:
         if late.get(bd):
             part.append(ctx.t("Overdue ({n}):").format(n=late[bd]))
             part += [_overdue_line(ctx.t, s, now) for s in oldest[bd]]
-        if len("\n".join(lines + part)) > MAX_TEXT:
+        if visible_len("\n".join(lines + part)) > MAX_TEXT:
             rest = ctx.t("…and {n} more BDs: send /pipeline mine for your own.")
             lines.append("\n" + rest.format(n=len(ranked) - shown))
             break
@@ -95,40 +95,26 @@ def review_week(now: datetime, services: Services) -> tuple[str, datetime]:
 
 
 async def review_inputs(services: Services, now: datetime) -> list[ReviewInput]:
-    creators, samples, sales = await services.repo(Samples).review_rows()
+    creators, samples, sold = await services.repo(Samples).review_rows()
     facts: dict[int, list[SampleFacts]] = defaultdict(list)
     no_shows: dict[int, int] = defaultdict(int)
-    since = to_ts(now - timedelta(days=7))
+    since = now - timedelta(days=7)
     for row in samples:
-        facts[row["creator_id"]].append(
-            SampleFacts(
-                Stage(row["stage"]),
-                from_ts(row["shipped_at"]),
-                from_ts(row["signed_at"]),
-                from_ts(row["video_at"]),
-                row["chases"],
-                row["chases_replied"],
-                from_ts(row["last_chase_at"]),
-            )
-        )
-        if row["stage"] == Stage.NO_SHOW and (row["closed_at"] or 0) >= since:
-            no_shows[row["creator_id"]] += 1
-    sold: dict[str, tuple[int, int]] = {}
-    for row in sales:
-        key = fold(str(row["handle"]).lstrip("@＠"))
-        fen, n = sold.get(key, (0, 0))
-        sold[key] = (fen + row["fen"], n + row["n"])
+        facts[row.creator_id].append(row.facts)
+        if row.facts.stage == Stage.NO_SHOW and row.closed_at and row.closed_at >= since:
+            no_shows[row.creator_id] += 1
+    nothing = Sold(0, 0)
     return [
         ReviewInput(
-            handle=c["handle"],
-            tier=Tier(c["tier"]),
-            status=CreatorStatus(c["status"]),
-            blocked=c["blocked_reason"] is not None,
-            no_shows_since_review=no_shows[c["id"]],
+            handle=c.handle,
+            tier=Tier(c.tier),
+            status=CreatorStatus(c.status),
+            blocked=c.blocked,
+            no_shows_since_review=no_shows[c.id],
             stats=compute_stats(
-                facts[c["id"]],
-                attributed_sales_fen=sold.get(c["handle_key"], (0, 0))[0],
-                attributed_orders=sold.get(c["handle_key"], (0, 0))[1],
+                facts[c.id],
+                attributed_sales_fen=sold.get(c.handle_key, nothing).fen,
+                attributed_orders=sold.get(c.handle_key, nothing).orders,
             ),
         )
         for c in creators

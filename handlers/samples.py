@@ -1,157 +1,31 @@
 """Samples through their stages: /sample, /signed, /chased, /video, /quality.
 
-Shared with handlers/ads.py and handlers/pipeline_*.py: sample refs (`#12`, `12` or a handle
-with one open sample), stage names, and the map from domain error codes to messages.
+Samples are named by number (`#12`, `12`) or by a creator with one open sample; the look-ups
+and the refusals are the shared ones in handlers/lookups.py.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram import Update
 from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.domain.creators import Platform, handle_key, parse_platform
-from bot.domain.money import DomainError
+from bot.domain.creators import Platform
 from bot.domain.pipeline import Event, Stage, check_open_samples, first_chase_due
 from bot.domain.videos import parse_video_url
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
+from handlers.lookups import domain_errors, find_creator, label, platform_name, stage_name
+from handlers.lookups import find_sample as resolve
 from handlers.registry import command
-from handlers.stage_names import STAGE_NAMES
-from storage.creators import Creator, Creators
-from storage.samples import Sample, Samples
+from storage.samples import Samples
 
-# Domain error code → message; params come from the error (stage names translated).
-ERRORS = {
-    "closed": N_("This sample is closed ({stage})."),
-    "already_signed": N_("This sample was signed for already ({stage})."),
-    "not_signed": N_("This sample is not signed for yet: send /signed first."),
-    "no_video": N_("There is no video yet: send /video first."),
-    "video_exists": N_("This sample has a video already ({stage})."),
-    "already_rated": N_("This video is rated already ({stage})."),
-    "code_already_received": N_("The code is in already ({stage}); the rating cannot change."),
-    "not_rated_good": N_("Only a video rated good gets a code ({stage})."),
-    "not_rated_poor": N_("A reshoot follows a poor rating only ({stage})."),
-    "no_code": N_("There is no authorization code yet: send /code first."),
-    "not_handed_to_ads": N_("This sample is not with the ads team yet ({stage})."),
-    "too_many_open_samples": N_(
-        "You already have {open} unfinished samples with this creator (the limit is {max}): "
-        "finish or cancel one first."
-    ),
-    "not_chasing": N_("This sample is not waiting for a video any more ({stage})."),
-    "already_snoozed": N_("Snoozed already."),
-    "stale_reminder": N_("This reminder is out of date: use the latest one."),
-    "bad_valid_days": N_("{value} is not a number of days, e.g. 30."),
-    "bad_url": N_("{value} is not a video link: it must start with http:// or https://."),
-    "duplicate_video": N_("This video is logged already, on sample #{other}."),
-    "changed": N_("Someone changed this sample at the same moment; please try again."),
-    "bad_handle": N_("{value} is not a creator handle."),
-    "bad_platform": N_("Unknown platform {value}: use {allowed}."),
-    "wrong_arg_count": N_("Give spend, impressions, clicks, orders and optionally GMV."),
-    "not_a_number": N_("{value} is not a number ({field})."),
-    "negative": N_("{value} cannot be negative ({field})."),
-    "clicks_exceed_impressions": N_("Clicks ({clicks}) cannot exceed impressions ({impressions})."),
-}
 URGENT_WORDS = {"urgent", "加急", "急"}
 REPLIED_WORDS = {"replied", "yes", "回复", "已回复", "回覆", "已回覆"}
 GOOD_WORDS = {"good", "ok", "好", "合格"}
 POOR_WORDS = {"poor", "bad", "差", "不合格"}
-
-Handler = Callable[[Update, BotContext], Awaitable[None]]
-
-
-class Raw:
-    """HTML we composed ourselves, passed to Refuse without being escaped again."""
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-
-    def __format__(self, spec: str) -> str:
-        return self.html
-
-
-def stage_name(t: Translator, stage: Stage | str) -> str:
-    return t(STAGE_NAMES[Stage(stage)])
-
-
-def refusal(ctx: BotContext, exc: DomainError) -> Refuse:
-    params = dict(exc.params)
-    if "stage" in params:
-        params["stage"] = stage_name(ctx.t, params["stage"])
-    params.setdefault("value", "")
-    message = ERRORS.get(exc.code)
-    if message is None:
-        raise exc
-    return Refuse(message, **params)
-
-
-def domain_errors(handler: Handler) -> Handler:
-    """Turn a domain refusal into a localized answer (and no change)."""
-
-    @functools.wraps(handler)
-    async def wrapped(update: Update, ctx: BotContext) -> None:
-        try:
-            await handler(update, ctx)
-        except DomainError as exc:
-            raise refusal(ctx, exc) from None
-
-    return wrapped
-
-
-def label(sample: Sample) -> str:
-    """`#12 lily — Hydra Mask` as HTML."""
-    return f"#{sample.id} {esc(sample.handle)} — {esc(sample.product)}"
-
-
-async def find_creator(ctx: BotContext, text: str) -> Creator:
-    """A creator by handle (`lily`, `@lily`, `lily:douyin` when several platforms share it)."""
-    handle, _, platform = text.rpartition(":") if ":" in text else (text, "", "")
-    wanted = parse_platform(platform) if platform else None
-    found = await ctx.services.repo(Creators).by_handle(handle, wanted)
-    if not found:
-        hints = await ctx.services.repo(Creators).suggestions(handle)
-        if hints:
-            raise Refuse(
-                "No creator {handle}. Did you mean: {hints}?", handle=handle, hints=", ".join(hints)
-            )
-        raise Refuse("No creator {handle}: register them with /creator_add.", handle=handle)
-    if len(found) > 1:
-        platforms = ", ".join(f"{handle}:{c.platform}" for c in found)
-        raise Refuse(
-            "Several creators are called {handle}; write one of: {platforms}.",
-            handle=handle,
-            platforms=platforms,
-        )
-    return found[0]
-
-
-async def resolve(ctx: BotContext, ref: str) -> Sample:
-    repo = ctx.services.repo(Samples)
-    digits = ref.strip().removeprefix("#")
-    if digits.isascii() and digits.isdigit():
-        sample = await repo.get(int(digits))
-        if sample is None:
-            raise Refuse("No sample #{number}.", number=digits)
-        return sample
-    handle_key(ref)  # a bad handle is refused before any lookup
-    found = await ctx.services.repo(Creators).by_handle(ref)
-    if not found:
-        raise Refuse("No sample or creator {ref}: give a sample number like #12.", ref=ref)
-    open_samples = await repo.open_for([c.id for c in found])
-    if len(open_samples) == 1:
-        return open_samples[0]
-    if not open_samples:
-        raise Refuse("{ref} has no open sample: give its number, like #12.", ref=ref)
-    listing = "\n".join(f"{label(s)} ({stage_name(ctx.t, s.stage)})" for s in open_samples[:10])
-    raise Refuse(
-        "{ref} has several open samples; say which by number:\n{listing}",
-        ref=ref,
-        listing=Raw(listing),
-    )
 
 
 def _now(ctx: BotContext) -> datetime:
@@ -269,7 +143,10 @@ async def video_cmd(update: Update, ctx: BotContext) -> None:
             "chase_due_at": None,
         },
     )
-    platform = "" if link.platform is Platform.OTHER else f" ({link.platform.value})"
+    platform = ""
+    if link.platform is not Platform.OTHER:
+        name = platform_name(ctx.t, link.platform)
+        platform = ctx.t(" ({platform})").format(platform=name)
     text = ctx.t("Video logged for {sample}{platform}. Rate it: /quality #{number} good or poor.")
     await reply(update, ctx, text.format(sample=label(sample), platform=platform, number=sample.id))
 

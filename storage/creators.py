@@ -49,6 +49,54 @@ class Note:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class CreatorSample:
+    """One line of the card's samples view."""
+
+    id: int
+    product: str
+    stage: Stage
+
+
+@dataclass(frozen=True, slots=True)
+class CreatorRecord:
+    """A creator as exported: the registry's columns with the owner's name."""
+
+    handle: str
+    platform: str
+    tier: str
+    owner_id: int
+    owner_name: str
+    followers: int | None
+    category: str
+    status: str
+    blocked_reason: str | None
+    adult_bp: int | None
+    female_bp: int | None
+    posts_30d: int | None
+    interaction_bp: int | None
+    products_28d: int | None
+    last_contact_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRecord:
+    """A sample as exported, with its creator's handle and tier and the owner's name."""
+
+    id: int
+    handle: str
+    tier: str
+    shipped_at: datetime | None
+    shipping_order_id: str | None
+    product: str
+    owner_id: int
+    owner_name: str
+    stage: str
+    video_url: str | None
+    code: str | None
+    chases: int
+
+
 _COLUMNS = (
     "id, handle, platform, tier, owner_id, followers, category, status, blocked_reason,"
     " review_flag, last_contact_at"
@@ -261,12 +309,12 @@ class Creators:
             for r in rows
         ]
 
-    async def samples_of(self, creator_id: int, limit: int = 10) -> list[aiosqlite.Row]:
-        return await self.db.fetchall(
-            "SELECT id, product, stage, shipped_at, video_url FROM samples"
-            " WHERE creator_id = ? ORDER BY id DESC LIMIT ?",
+    async def samples_of(self, creator_id: int, limit: int = 10) -> list[CreatorSample]:
+        rows = await self.db.fetchall(
+            "SELECT id, product, stage FROM samples WHERE creator_id = ? ORDER BY id DESC LIMIT ?",
             (creator_id, limit),
         )
+        return [CreatorSample(r["id"], r["product"], Stage(r["stage"])) for r in rows]
 
     async def attributed(self, handle: str) -> tuple[int, int]:
         """(Σ valid_fen, orders) of orders whose creator is this handle, case-insensitively."""
@@ -373,18 +421,28 @@ class Creators:
                 if profile.attributed_sales_fen != fen:
                     self._profiles[creator_id] = replace(profile, attributed_sales_fen=fen)
 
-    async def export_creators(self) -> list[aiosqlite.Row]:
-        return await self.db.fetchall(
-            "SELECT c.*, COALESCE(u.first_name, '') AS owner_name FROM creators c"
-            f" LEFT JOIN users u ON u.id = c.owner_id ORDER BY {_TIER_ORDER}, c.handle_key"
+    async def export_creators(self) -> list[CreatorRecord]:
+        rows = await self.db.fetchall(
+            "SELECT c.handle, c.platform, c.tier, c.owner_id, COALESCE(u.first_name, '')"
+            " AS owner_name, c.followers, CASE WHEN c.categories <> '' THEN c.categories"
+            " ELSE c.category END AS category, c.status, c.blocked_reason, c.adult_bp,"
+            " c.female_bp, c.posts_30d, c.interaction_bp, c.products_28d, c.last_contact_at"
+            f" FROM creators c LEFT JOIN users u ON u.id = c.owner_id"
+            f" ORDER BY {_TIER_ORDER}, c.handle_key"
         )
+        return [
+            CreatorRecord(*tuple(r)[:-1], last_contact_at=from_ts(r["last_contact_at"]))
+            for r in rows
+        ]
 
-    async def export_samples(self) -> list[aiosqlite.Row]:
-        return await self.db.fetchall(
-            "SELECT s.*, c.handle, c.tier, COALESCE(u.first_name, '') AS owner_name"
-            " FROM samples s JOIN creators c ON c.id = s.creator_id"
+    async def export_samples(self) -> list[SampleRecord]:
+        rows = await self.db.fetchall(
+            "SELECT s.id, c.handle, c.tier, s.shipped_at, s.shipping_order_id, s.product,"
+            " s.owner_id, COALESCE(u.first_name, '') AS owner_name, s.stage, s.video_url,"
+            " s.code, s.chases FROM samples s JOIN creators c ON c.id = s.creator_id"
             " LEFT JOIN users u ON u.id = s.owner_id ORDER BY s.id"
         )
+        return [SampleRecord(r[0], r[1], r[2], from_ts(r[3]), *tuple(r)[4:]) for r in rows]
 
     # --- import ----------------------------------------------------------------------------
 

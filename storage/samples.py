@@ -13,6 +13,8 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.adstats import AdStats
+from bot.domain.creator_stats import SampleFacts
+from bot.domain.creators import fold
 from bot.domain.money import DomainError
 from bot.domain.pipeline import OPEN_STAGES, Event, Stage, apply_all
 from storage import audit
@@ -41,6 +43,50 @@ _TIME_FIELDS = frozenset(
 )
 _OPEN = tuple(stage.value for stage in OPEN_STAGES)
 _OPEN_SQL = ", ".join(f"'{stage}'" for stage in sorted(_OPEN))
+
+
+@dataclass(frozen=True, slots=True)
+class ChaseAnswer:
+    by_id: int
+    replied: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StageCount:
+    owner_id: int
+    stage: Stage
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuietCreator:
+    id: int
+    handle: str
+    owner_id: int
+    last: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCreator:
+    id: int
+    handle: str
+    handle_key: str
+    tier: str
+    status: str
+    blocked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSample:
+    creator_id: int
+    facts: SampleFacts
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sold:
+    fen: int
+    orders: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,11 +308,12 @@ class Samples:
             )
         return True
 
-    async def chase_by_round(self, sample_id: int, reminder: int) -> sqlite3.Row | None:
-        return await self.db.fetchone(
+    async def chase_by_round(self, sample_id: int, reminder: int) -> ChaseAnswer | None:
+        row = await self.db.fetchone(
             "SELECT by_id, replied FROM chases WHERE sample_id = ? AND reminder = ?",
             (sample_id, reminder),
         )
+        return None if row is None else ChaseAnswer(row["by_id"], bool(row["replied"]))
 
     # --- the chase scan -------------------------------------------------------------------
 
@@ -374,13 +421,14 @@ class Samples:
 
     # --- /pipeline --------------------------------------------------------------------------
 
-    async def stage_counts(self, owner_id: int | None) -> list[sqlite3.Row]:
+    async def stage_counts(self, owner_id: int | None) -> list[StageCount]:
         """(owner_id, stage, n): one GROUP BY over the (owner_id, stage) index."""
         where, params = ("WHERE owner_id = ?", [owner_id]) if owner_id is not None else ("", [])
-        return await self.db.fetchall(
+        rows = await self.db.fetchall(
             f"SELECT owner_id, stage, COUNT(*) AS n FROM samples {where} GROUP BY owner_id, stage",
             params,
         )
+        return [StageCount(r["owner_id"], Stage(r["stage"]), r["n"]) for r in rows]
 
     async def overdue_counts(self, now: datetime, owner_id: int | None) -> dict[int, int]:
         """Overdue samples per BD: signed, no video, and a chase has fallen due (or been sent).
@@ -408,17 +456,19 @@ class Samples:
 
     # --- weekly reads -----------------------------------------------------------------------
 
-    async def quiet_s_creators(self, now: datetime, quiet: timedelta) -> list[sqlite3.Row]:
+    async def quiet_s_creators(self, now: datetime, quiet: timedelta) -> list[QuietCreator]:
         """Active S creators with no logged contact for `quiet` (registration counts)."""
-        return await self.db.fetchall(
+        rows = await self.db.fetchall(
             "SELECT id, handle, owner_id, COALESCE(last_contact_at, created_at) AS last"
             " FROM creators WHERE tier = 'S' AND status = 'active' AND blocked_reason IS NULL"
             " AND COALESCE(last_contact_at, created_at) <= ?",
             (to_ts(now - quiet),),
         )
+        return [QuietCreator(r["id"], r["handle"], r["owner_id"], from_ts(r["last"])) for r in rows]
 
-    async def review_rows(self) -> tuple[list[sqlite3.Row], list[sqlite3.Row], list[sqlite3.Row]]:
-        """Creators, their samples and their attributed sales, for the weekly tier review."""
+    async def review_rows(self) -> tuple[list[ReviewCreator], list[ReviewSample], dict[str, Sold]]:
+        """Creators, their samples and the sales attributed to each handle key (as written on
+        orders), for the weekly tier review."""
         creators = await self.db.fetchall(
             "SELECT id, handle, handle_key, tier, status, blocked_reason FROM creators"
         )
@@ -430,7 +480,41 @@ class Samples:
             "SELECT lower(creator) AS handle, SUM(valid_fen) AS fen, COUNT(*) AS n FROM orders"
             " WHERE creator != '' AND valid_fen > 0 GROUP BY lower(creator)"
         )
-        return creators, samples, sales
+        sold: dict[str, Sold] = {}
+        for row in sales:
+            key = fold(str(row["handle"]).lstrip("@＠"))
+            before = sold.get(key, Sold(0, 0))
+            sold[key] = Sold(before.fen + row["fen"], before.orders + row["n"])
+        return (
+            [
+                ReviewCreator(
+                    r["id"],
+                    r["handle"],
+                    r["handle_key"],
+                    r["tier"],
+                    r["status"],
+                    r["blocked_reason"] is not None,
+                )
+                for r in creators
+            ],
+            [
+                ReviewSample(
+                    r["creator_id"],
+                    SampleFacts(
+                        Stage(r["stage"]),
+                        from_ts(r["shipped_at"]),
+                        from_ts(r["signed_at"]),
+                        from_ts(r["video_at"]),
+                        r["chases"],
+                        r["chases_replied"],
+                        from_ts(r["last_chase_at"]),
+                    ),
+                    from_ts(r["closed_at"]),
+                )
+                for r in samples
+            ],
+            sold,
+        )
 
 
 def _overdue_where(now: datetime, owner_id: int | None) -> tuple[str, list[object]]:

@@ -291,8 +291,13 @@ def code_expiry_warning_at(
     return max(received_at, code_expires_at(received_at, valid_days) - warn_before)
 
 
+# An authorization code valid for more than ten years is a typo.
+MAX_VALID_DAYS = 3650
+
+
 def parse_valid_days(text: str) -> int:
     stripped = text.strip().lower().removesuffix("d").removesuffix("天")
-    if not stripped.isascii() or not stripped.isdigit() or int(stripped) <= 0:
+    ok = stripped.isascii() and stripped.isdigit() and len(stripped) <= 5
+    if not ok or not 0 < int(stripped) <= MAX_VALID_DAYS:
         raise SampleError("bad_valid_days", value=text)
     return int(stripped)

@@ -90,7 +90,8 @@ async def test_chase_rounds_count_once_and_the_scan_reads_due_rows(services: Ser
     assert await repo.log_chase(sample, by_id=2, replied=False, reminder=None, now=due)
     row = await services.db.fetchone("SELECT chases, chases_replied FROM samples")
     assert tuple(row) == (3, 1)
-    assert tuple(await repo.chase_by_round(number, 1)) == (2, 1)
+    answer = await repo.chase_by_round(number, 1)
+    assert (answer.by_id, answer.replied) == (2, True)
 
 
 async def test_pipeline_counts_and_ads_report(services: Services) -> None:
@@ -105,9 +106,9 @@ async def test_pipeline_counts_and_ads_report(services: Services) -> None:
             urgent=False,
             now=T0,
         )
-    counts = {(r["owner_id"], r["stage"]): r["n"] for r in await repo.stage_counts(None)}
+    counts = {(r.owner_id, r.stage): r.n for r in await repo.stage_counts(None)}
     assert counts == {(2, "shipped"): 2, (3, "shipped"): 1}
-    assert [tuple(r) for r in await repo.stage_counts(3)] == [(3, "shipped", 1)]
+    assert [(r.owner_id, r.stage, r.n) for r in await repo.stage_counts(3)] == [(3, "shipped", 1)]
     assert await repo.count_open(creator, 2) == 2
     sample = await repo.get(1)
     events = [Event.SIGN, Event.VIDEO, Event.RATE_GOOD, Event.CODE, Event.HAND_TO_ADS]

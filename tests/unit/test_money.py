@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.money import (
+    MAX_FEN,
     MoneyError,
     format_rate,
     parse_rate,
@@ -154,3 +155,20 @@ def test_yuan_value_to_fen_rejects(value: object, code: str) -> None:
     with pytest.raises(MoneyError) as exc:
         yuan_value_to_fen(value)
     assert exc.value.code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["92233720368547758.07", "10000000000.01", "¥10,000,000,000.01", "1" * 5000, "-10000000001"],
+)
+def test_amounts_beyond_what_a_statement_can_sum_are_refused(text: str) -> None:
+    with pytest.raises(MoneyError) as exc:
+        parse_yuan(text, allow_negative=True)
+    assert exc.value.code == "too_large"
+
+
+def test_the_bound_itself_is_an_amount() -> None:
+    assert parse_yuan("10000000000") == parse_yuan("¥10,000,000,000.00") == MAX_FEN
+    assert parse_yuan("-10,000,000,000", allow_negative=True) == -MAX_FEN
+    with pytest.raises(MoneyError):
+        yuan_value_to_fen(10**10 + 1)

@@ -8,6 +8,7 @@ from bot.domain.orders import (
     ORDER_ALIASES,
     OrderRow,
     OrderRowError,
+    RowError,
     parse_orders,
     parse_paid_at,
 )
@@ -229,3 +230,24 @@ def test_gbk_export_with_fullwidth_yuan_sign() -> None:
     res = parse_orders(read_table(text.encode("gbk"), "导出.csv"), SH)
     assert res.rows[0].amount_fen == 123450
 
+
+def test_an_amount_or_quantity_beyond_the_bound_is_a_rejected_row() -> None:
+    text = (
+        "order_id,paid_at,amount,quantity\n"
+        "O1,2026-11-05 10:00,92233720368547758.07,1\n"
+        "O2,2026-11-05 10:00,1.00,1000000001\n"
+        "O3,2026-11-05 10:00,10000000000.00,1000000000\n"
+    )
+    res = parse_orders(read_table(text.encode(), "x.csv"), SH)
+    assert [r.order_id for r in res.rows] == ["O3"]
+    assert [(e.line, e.code, e.params.get("reason")) for e in res.errors] == [
+        (2, "bad_amount", "too_large"),
+        (3, "bad_quantity", "too_large"),
+    ]
+
+
+def test_rows_that_do_not_fit_the_header_are_errors_and_read() -> None:
+    text = "\ufefforder_id,paid_at,amount,sharer_id\nu1,2026-11-20 12:00,¥1,234.50,WC\n"
+    res = parse_orders(read_table(text.encode(), "x.csv"), SH)
+    assert (res.rows, res.read) == ([], 1)
+    assert res.errors == [RowError(2, "too_many_cells", {"cells": 5, "header": 4})]

@@ -27,7 +27,7 @@ from handlers.common import BadUsage, command_args, esc, reply
 from handlers.lookups import domain_errors, label
 from handlers.lookups import find_sample as resolve
 from handlers.lookups import person_mention as owner_mention
-from handlers.registry import command
+from handlers.registry import ADS_CHATS, command
 from storage.db import to_ts
 from storage.samples import Sample, Samples
 
@@ -177,6 +177,7 @@ def register(app: Application) -> None:
         description=N_("hand the authorization code to the ads team"),
         usage="/code <#N|handle> <authorization_code> [valid_days]",
         roles={"bd"},
+        chats=ADS_CHATS,
     )
     command(
         app,
@@ -185,4 +186,5 @@ def register(app: Application) -> None:
         description=N_("report ad results for a sample"),
         usage="/adstats <#N|handle> <spend> <impressions> <clicks> <orders> [gmv]",
         roles={"ads"},
+        chats=ADS_CHATS,
     )

@@ -23,7 +23,7 @@ from handlers.lookups import (
     stage_name,
     status_name,
 )
-from handlers.registry import button, command
+from handlers.registry import BD_CHATS, button, command, require_bd_chat
 from storage.creators import Creator, Creators, Note
 
 LIST_CAP = 30
@@ -127,6 +127,7 @@ async def notes_text(ctx: BotContext, c: Creator) -> str:
 async def on_button(update: Update, ctx: BotContext) -> None:
     """Switch the card between its views; pressing twice changes nothing."""
     query = update.callback_query
+    await require_bd_chat(update, ctx)
     _, view, raw_id = [*query.data.split(":"), "", ""][:3]
     c = await repo(ctx).get(button_number(raw_id))
     if c is None:
@@ -185,6 +186,7 @@ def register(app: Application) -> None:
         description=N_("a creator's card"),
         usage="/creator <handle> [platform]",
         roles={"bd"},
+        chats=BD_CHATS,
     )
     command(
         app,
@@ -193,5 +195,6 @@ def register(app: Application) -> None:
         description=N_("list creators"),
         usage="/creators [S|A|B|mine|overdue]",
         roles={"bd"},
+        chats=BD_CHATS,
     )
     button(app, "cr", on_button)

@@ -20,7 +20,7 @@ from handlers.lookups import (
     platform_name,
     refusal,
 )
-from handlers.registry import command
+from handlers.registry import BD_CHATS, command
 from handlers.stage_names import STAGE_NAMES
 from storage.creators import Creator, Creators
 
@@ -144,6 +144,7 @@ def register(app: Application) -> None:
         description=N_("register a creator"),
         usage="/creator_add <handle> <S|A|B> [platform] [followers] [category]",
         roles=bd,
+        chats=BD_CHATS,
     )
     command(
         app,
@@ -152,6 +153,7 @@ def register(app: Application) -> None:
         description=N_("change a creator's tier"),
         usage="/tier <handle> <S|A|B> [reason]",
         roles=bd,
+        chats=BD_CHATS,
     )
     command(
         app,
@@ -160,6 +162,7 @@ def register(app: Application) -> None:
         description=N_("keep a note on a creator"),
         usage="/note <handle> <text>",
         roles=bd,
+        chats=BD_CHATS,
     )
     command(
         app,
@@ -168,9 +171,10 @@ def register(app: Application) -> None:
         description=N_("block a creator"),
         usage="/block <handle> <reason>",
         roles=bd,
+        chats=BD_CHATS,
     )
     command(app, "unblock", unblock, description=N_("unblock a creator"),
-            usage="/unblock <handle>", roles=bd)  # fmt: skip
+            usage="/unblock <handle>", roles=bd, chats=BD_CHATS)  # fmt: skip
 
 
 # Older names other modules used; new code imports from handlers.lookups.

@@ -19,7 +19,7 @@ from bot.domain.limits import MAX_CAPTION
 from bot.i18n import N_, Translator
 from handlers.common import BadUsage, command_args, fitted
 from handlers.lookups import creators_repo, platform_name
-from handlers.registry import command
+from handlers.registry import BD_CHATS, command
 from handlers.stage_names import STAGE_NAMES, STATUS_NAMES
 from storage.creators import CreatorRecord
 
@@ -125,5 +125,6 @@ async def export(update: Update, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    command(app, "export", export, roles={"bd"}, description=N_("the registry as CSV and XLSX"),
+    command(app, "export", export, roles={"bd"}, chats=BD_CHATS,
+            description=N_("the registry as CSV and XLSX"),
             usage="/export creators|samples")  # fmt: skip

@@ -20,7 +20,7 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, command_args, esc, reply
 from handlers.lookups import label, stage_name
-from handlers.registry import command
+from handlers.registry import BD_CHATS, command
 from storage.samples import Sample, Samples, Sold
 
 OVERDUE_SHOWN = 3  # per BD, longest waiting first; the rest is counted
@@ -158,5 +158,6 @@ def register(app: Application) -> None:
         description=N_("samples per stage and overdue chases"),
         usage="/pipeline [mine|all]",
         roles={"bd"},
+        chats=BD_CHATS,
     )
     jobs.add_tick(app, "tier_review", tier_review_tick, timedelta(minutes=10))

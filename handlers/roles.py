@@ -6,13 +6,16 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.domain.args import parse_user_id
+from bot.domain.money import DomainError
 from bot.i18n import N_
 from handlers.common import BadUsage, command_args, mention, reply
+from handlers.lookups import refusal
 from handlers.registry import ROLE_NAMES, command
 from storage.users import ROLES
 
 
-def _target(update: Update, args: list[str]) -> tuple[int, str, str]:
+def _target(update: Update, ctx: BotContext, args: list[str]) -> tuple[int, str, str]:
     """(user id, display name, role) from a reply or from `<user_id> <role>`."""
     replied = update.effective_message.reply_to_message
     if (
@@ -22,13 +25,17 @@ def _target(update: Update, args: list[str]) -> tuple[int, str, str]:
         and len(args) == 1
     ):
         return replied.from_user.id, replied.from_user.first_name, args[0].lower()
-    if len(args) == 2 and args[0].lstrip("-").isdigit():
-        return int(args[0]), args[0], args[1].lower()
+    if len(args) == 2:
+        try:
+            user_id = parse_user_id(args[0])
+        except DomainError as error:
+            raise refusal(error, ctx) from None
+        return user_id, args[0], args[1].lower()
     raise BadUsage("Reply to the person's message with the role, or give their user id and role.")
 
 
 async def _change(update: Update, ctx: BotContext, grant: bool) -> None:
-    user_id, name, role = _target(update, command_args(update))
+    user_id, name, role = _target(update, ctx, command_args(update))
     if role not in ROLES:
         raise BadUsage("Unknown role {role}: use manager, bd, ads or leader.", role=role)
     repo, actor, now = ctx.services.users, update.effective_user.id, ctx.services.clock.now()
@@ -56,13 +63,13 @@ async def revoke(update: Update, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    usage = "/{name} <role> (as a reply) | /{name} <user_id> <role>"
+    # Words in a usage line are translated: no English inside a Chinese answer.
     command(
         app,
         "grant",
         grant,
         description=N_("give someone a role"),
-        usage=usage.format(name="grant"),
+        usage=N_("/grant <role> (as a reply) | /grant <user_id> <role>"),
         roles={"admin"},
     )
     command(
@@ -70,6 +77,6 @@ def register(app: Application) -> None:
         "revoke",
         revoke,
         description=N_("take a role back"),
-        usage=usage.format(name="revoke"),
+        usage=N_("/revoke <role> (as a reply) | /revoke <user_id> <role>"),
         roles={"admin"},
     )

@@ -19,7 +19,7 @@ from bot.i18n import N_
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
 from handlers.lookups import domain_errors, find_creator, label, platform_name, stage_name
 from handlers.lookups import find_sample as resolve
-from handlers.registry import command
+from handlers.registry import BD_CHATS, command
 from storage.samples import Samples
 
 URGENT_WORDS = {"urgent", "加急", "急"}
@@ -217,4 +217,5 @@ COMMANDS = [
 
 def register(app: Application) -> None:
     for name, callback, description, usage in COMMANDS:
-        command(app, name, callback, description=description, usage=usage, roles={"bd"})
+        command(app, name, callback, description=description, usage=usage, roles={"bd"},
+                chats=BD_CHATS)  # fmt: skip

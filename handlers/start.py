@@ -10,7 +10,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.i18n import LANGUAGES, N_, resolve_locale
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
-from handlers.registry import command, commands
+from handlers.registry import chat_purpose, command, commands
 
 PayloadHandler = Callable[[Update, BotContext, str], Awaitable[object]]
 
@@ -42,17 +42,20 @@ async def start(update: Update, ctx: BotContext) -> None:
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:
+    """Only what this person may use in this chat: BD commands are not listed in the sharers'
+    group, even to an admin."""
     private = is_private(update)
+    purpose = await chat_purpose(update, ctx)
     lines = [ctx.t("What you can do here:")]
     for spec in commands(ctx.application):
-        if spec.allowed(ctx.roles, private):
-            lines.append(f"{esc(spec.usage)} — {ctx.t(spec.description)}")
+        if spec.allowed(ctx.roles, private, purpose):
+            lines.append(f"{esc(ctx.t(spec.usage))} — {ctx.t(spec.description)}")
     await reply(update, ctx, "\n".join(lines))
 
 
 async def lang(update: Update, ctx: BotContext) -> None:
     args = command_args(update)
-    choices = ", ".join(code.lower().replace("_", "-") for code in LANGUAGES)
+    choices = ctx.t.join(code.lower().replace("_", "-") for code in LANGUAGES)
     if len(args) != 1 or resolve_locale(args[0], default="") == "":
         raise BadUsage("Choose one of: {choices}.", choices=choices)
     locale = resolve_locale(args[0])

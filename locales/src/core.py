@@ -82,4 +82,66 @@ MESSAGES = [
     ("start talking with me", "开始使用", "開始使用"),
     ("what you can do here", "查看可用命令", "查看可用指令"),
     ("choose the language", "选择语言", "選擇語言"),
+    # Shared look-ups and argument grammar (handlers/lookups.py, bot/domain/args.py).
+    ("TikTok", "TikTok", "TikTok"),
+    ("Douyin", "抖音", "抖音"),
+    ("WeChat Channels", "视频号", "視頻號"),
+    ("Xiaohongshu", "小红书", "小紅書"),
+    ("other platform", "其他平台", "其他平台"),
+    (
+        "{value} is not a whole number from {min} to {max}.",
+        "{value} 不是 {min} 到 {max} 之间的整数。",
+        "{value} 不是 {min} 到 {max} 之間的整數。",
+    ),
+    (
+        "{value} is not an amount in yuan, e.g. 1234.50.",
+        "{value} 不是以元为单位的金额，例如 1234.50。",
+        "{value} 不是以元為單位的金額，例如 1234.50。",
+    ),
+    (
+        "{value} is not a sample number; write it like #12.",
+        "{value} 不是寄样编号，请写成 #12 这样。",
+        "{value} 不是寄樣編號，請寫成 #12 這樣。",
+    ),
+    (
+        "{value} is not a percentage from 0 to 100, e.g. 35%.",
+        "{value} 不是 0 到 100 之间的百分比，例如 35%。",
+        "{value} 不是 0 到 100 之間的百分比，例如 35%。",
+    ),
+    (
+        "{value}: write on or off.",
+        "{value}：请写 on（开）或 off（关）。",
+        "{value}：請寫 on（開）或 off（關）。",
+    ),
+    (
+        "{value} is too large ({field}).",
+        "{value} 太大了（{field}）。",
+        "{value} 太大了（{field}）。",
+    ),
+    ("spend", "花费", "花費"),
+    ("impressions", "曝光", "曝光"),
+    ("clicks", "点击", "點擊"),
+    ("orders", "订单", "訂單"),
+    ("GMV", "成交额", "成交額"),
+    ("This button is out of date.", "这个按钮已过期。", "這個按鈕已過期。"),
+    ("…and {n} more.", "……还有 {n} 条。", "……還有 {n} 條。"),
+    # Where commands belong (handlers/registry.py).
+    ("the BD chat", "商务群", "商務群組"),
+    ("the ads chat", "投流群", "投流群組"),
+    (
+        "/{name} is answered only in {places} or in a private chat with me.",
+        "/{name} 只在{places}或与我的私聊中回答。",
+        "/{name} 只在{places}或與我的私訊中回答。",
+    ),
+    ("This is not shown in this chat.", "这里不显示这些内容。", "這裡不顯示這些內容。"),
+    (
+        "/grant <role> (as a reply) | /grant <user_id> <role>",
+        "/grant <角色>（回复对方的消息）| /grant <用户编号> <角色>",
+        "/grant <角色>（回覆對方的訊息）| /grant <使用者編號> <角色>",
+    ),
+    (
+        "/revoke <role> (as a reply) | /revoke <user_id> <role>",
+        "/revoke <角色>（回复对方的消息）| /revoke <用户编号> <角色>",
+        "/revoke <角色>（回覆對方的訊息）| /revoke <使用者編號> <角色>",
+    ),
 ]

@@ -168,7 +168,6 @@ MESSAGES = [
     ),
     ("No creators here yet.", "这里还没有达人。", "這裡還沒有達人。"),
     (("{n} creator:", "{n} creators:"), "共 {n} 位达人：", "共 {n} 位達人："),
-    ("…and {n} more.", "……还有 {n} 条。", "……還有 {n} 條。"),
     ("Give the handle and the new tier.", "请写出达人昵称和新等级。", "請寫出達人暱稱和新等級。"),
     (
         "Tier of {handle}: {before} → {after}.",

@@ -395,4 +395,5 @@ MESSAGES += [
         "……还有 {n} 位商务：发送 /pipeline mine 查看你自己的。",
         "……還有 {n} 位商務：傳送 /pipeline mine 查看你自己的。",
     ),
+    (" ({platform})", "（{platform}）", "（{platform}）"),
 ]

@@ -184,11 +184,12 @@ MESSAGES = [
     ),
     ("Statement for {month}", "{month}佣金明细", "{month}佣金明細"),
     ("Valid sales: {amount}", "有效销售额：{amount}", "有效銷售額：{amount}"),
-    ("Settled on {date}.", "已于 {date} 结算。", "已於 {date} 結算。"),
+    ("Settled on {date}.", "已于{date}结算。", "已於{date}結算。"),
+    ("Not settled yet.", "尚未结算。", "尚未結算。"),
     (
-        "Not settled yet. Pending (refund window): {pending} · confirmed: {confirmed}",
-        "尚未结算。待确认（退款期内）：{pending} · 已确认：{confirmed}",
-        "尚未結算。待確認（退款期內）：{pending} · 已確認：{confirmed}",
+        "{month} recomputed after refunds or changes: {amount}",
+        "{month}重新核算（退款或订单变更）：{amount}",
+        "{month}重新核算（退款或訂單變更）：{amount}",
     ),
     (
         "Give at most one month and one sharer id.",
@@ -204,9 +205,14 @@ MESSAGES = [
     ("a month's commission statement", "某月佣金明细", "某月佣金明細"),
     # --- leaderboard and teams ---
     (
-        "Leaderboard, week {first} – {last}",
-        "排行榜（{first} – {last} 这周）",
-        "排行榜（{first} – {last} 這週）",
+        "Leaderboard, this week ({first} – {last})",
+        "本周排行榜（{first}至{last}）",
+        "本週排行榜（{first}至{last}）",
+    ),
+    (
+        "Leaderboard, last week ({first} – {last})",
+        "上周排行榜（{first}至{last}）",
+        "上週排行榜（{first}至{last}）",
     ),
     ("Leaderboard for {sku}, {month}", "{sku} 排行榜（{month}）", "{sku} 排行榜（{month}）"),
     ("Leaderboard, {month}", "排行榜（{month}）", "排行榜（{month}）"),
@@ -305,8 +311,8 @@ MESSAGES = [
             "{month} is settled: {n} sharer, {total} in all.",
             "{month} is settled: {n} sharers, {total} in all.",
         ),
-        "{month} 已结算：{n} 名分享员，共 {total}。",
-        "{month} 已結算：{n} 名分享員，共 {total}。",
+        "{month}已结算：{n} 名分享员，共 {total}。",
+        "{month}已結算：{n} 名分享員，共 {total}。",
     ),
     (
         "Your commission for {month} is settled: {total}. /commission {ym} shows it.",
@@ -367,6 +373,41 @@ MESSAGES = [
         "• {level}：{amount} 起，直接佣金比例 +{bonus}",
     ),
     ("freeze a month and send the payout file", "结算某月并发送打款文件", "結算某月並傳送打款檔案"),
+    (
+        "send a settled month's payout files and messages again",
+        "重新发送已结算月份的打款文件和通知",
+        "重新傳送已結算月份的打款檔案和通知",
+    ),
+    (
+        "Another month was settled meanwhile: send /settle {month} again.",
+        "刚才有其他月份完成了结算：请再次发送 /settle {month}。",
+        "剛才有其他月份完成了結算：請再次傳送 /settle {month}。",
+    ),
+    (
+        "{month} is not settled yet: there is nothing to send again.",
+        "{month}还没有结算，没有可以重新发送的内容。",
+        "{month}還沒有結算，沒有可以重新傳送的內容。",
+    ),
+    ("Payout file for {month}", "{month}打款文件", "{month}打款檔案"),
+    (
+        "Give the settled month, and all to send everything again.",
+        "请给出已结算的月份；加上 all 则全部重新发送。",
+        "請給出已結算的月份；加上 all 則全部重新傳送。",
+    ),
+    (
+        (
+            "{n} message about {month} is queued again.",
+            "{n} messages about {month} are queued again.",
+        ),
+        "已重新排队发送{month}的 {n} 条消息。",
+        "已重新排隊傳送{month}的 {n} 則訊息。",
+    ),
+    (
+        "Everything about {month} was delivered or is on its way; "
+        "send /settle_resend {ym} all to send it all again.",
+        "{month}的文件和通知都已送达或正在发送；如需全部重新发送，请发送 /settle_resend {ym} all。",
+        "{month}的檔案和通知都已送達或正在傳送；如需全部重新傳送，請傳送 /settle_resend {ym} all。",
+    ),
     ("the commission rules", "佣金规则", "佣金規則"),
     ("the level ladder", "等级说明", "等級說明"),
 ]

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -54,6 +54,22 @@ def test_money_and_dates() -> None:
     assert i18n.get("zh_Hans").money(123450) == "¥1,234.50"
     assert i18n.get("en").money(-5) == "-¥0.05"
     assert i18n.get("zh_Hans").date(date(2026, 11, 22)) == "2026年11月22日"
-    assert i18n.get("en").date(date(2026, 11, 22)) == "November 22, 2026"
+    assert i18n.get("en").date(date(2026, 11, 22)) == "22 Nov 2026"
+
+
+def test_one_unambiguous_date_time_style_per_language() -> None:
+    """Never 12/2/26: the day, month and year can be read one way only, on a 24-hour clock."""
+    i18n = I18n()
+    moment = datetime(2026, 12, 2, 3, 1, tzinfo=UTC)
+    assert i18n.get("zh_Hans").datetime(moment, "short") == "2026年12月2日 03:01"
+    assert i18n.get("zh_Hant").datetime(moment) == "2026年12月2日 03:01"
+    assert i18n.get("en").datetime(moment, "short") == "2 Dec 2026, 03:01"
+    assert i18n.get("en").date(moment, "medium") == "2 Dec 2026"
+
+
+def test_lists_in_a_sentence_use_the_language_s_separator() -> None:
+    i18n = I18n()
+    assert i18n.get("zh_Hans").join(["商务", "管理者"]) == "商务、管理者"
+    assert i18n.get("en").join(["BD", "manager"]) == "BD, manager"
     assert i18n.get("en").percent(Decimal("0.0825"), 2) == "8.25%"
     assert i18n.get("en").percent(None) == "—"

@@ -7,11 +7,8 @@ bot, the group reply carries a button that opens the private chat instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
 
-from babel.dates import format_skeleton
 from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application
@@ -19,7 +16,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.domain.commission import Statement
 from bot.domain.money import format_rate
-from bot.domain.rules import BUILTIN_LEVELS, Rules
+from bot.domain.months import looks_like_month
 from bot.i18n import N_, Translator
 from handlers.common import (
     BadUsage,
@@ -31,48 +28,22 @@ from handlers.common import (
     reply,
     send_private,
 )
+from handlers.lookups import (
+    NOT_LINKED,
+    SHARER_ERRORS,
+    level_name,
+    local_month,
+    month_arg,
+    month_label,
+    my_sharer,
+)
 from handlers.registry import command
-from handlers.sharer_identity import ERRORS, NOT_LINKED, my_sharer
 from handlers.start import on_start_payload
 from storage.commission import Commission, Month, Settled, ym
 from storage.sharers import Sharer, Sharers
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-LEVEL_NAMES = {
-    "junior": N_("Junior"),
-    "mid": N_("Mid"),
-    "senior": N_("Senior"),
-    "gold": N_("Gold"),
-}
 USAGE = "/commission [YYYY-MM] [sharer_id]"
 Render = Callable[[Translator], Awaitable[str]]
-
-
-def is_month(text: str) -> bool:
-    return bool(re.match(r"^\d{4}-\d+$", text))
-
-
-def parse_month(text: str) -> Month:
-    match = _MONTH.match(text)
-    if match is None or not 1 <= int(match[2]) <= 12:
-        raise BadUsage("{value} is not a month: write it as YYYY-MM, like 2026-11.", value=text)
-    return int(match[1]), int(match[2])
-
-
-def month_label(t: Translator, month: Month) -> str:
-    return format_skeleton("yMMMM", date(month[0], month[1], 1), locale=t.locale)
-
-
-def local_month(ctx: BotContext, now: datetime | None = None) -> Month:
-    local = (now or ctx.services.clock.now()).astimezone(ctx.services.settings.tz)
-    return local.year, local.month
-
-
-def level_name(t: Translator, rules: Rules, key: str) -> str:
-    if key in BUILTIN_LEVELS:
-        return t(LEVEL_NAMES[key])
-    found = next((lv for lv in rules.levels if lv.key == key), None)
-    return (found.name if found and found.name else key) or "—"
 
 
 def statement_lines(t: Translator, st: Statement) -> list[str]:
@@ -86,6 +57,11 @@ def statement_lines(t: Translator, st: Statement) -> list[str]:
     ]
     line = t("{label}: {amount}")
     lines = [line.format(label=label, amount=t.money(fen)) for label, fen in rows]
+    source = t("{month} recomputed after refunds or changes: {amount}")
+    lines += [
+        "  · " + source.format(month=month_label(t, m), amount=t.money(fen))
+        for m, fen in st.adjustments
+    ]
     lines.append("<b>" + t("Total: {total}").format(total=t.money(st.total)) + "</b>")
     return lines
 
@@ -159,7 +135,7 @@ async def _target(ctx: BotContext, user_id: int, sharer_id: str | None) -> Share
     if "manager" not in ctx.roles:
         raise Refuse("You can only see your own statement.")
     if not await repo.known(sharer_id):
-        unknown = ERRORS["unknown_sharer"]
+        unknown = SHARER_ERRORS["unknown_sharer"]
         raise Refuse(unknown, sharer_id=sharer_id)
     found = await repo.get(sharer_id)
     return found or Sharer(sharer_id, "", "", "", "", False, None, None, False)
@@ -179,23 +155,24 @@ async def render_statement(
         t("Valid sales: {amount}").format(amount=t.money(st.month_valid_fen)),
         *statement_lines(t, st),
     ]
+    parts = t("Pending (refund window): {pending} · confirmed: {confirmed}")
+    lines.append(parts.format(pending=t.money(st.pending), confirmed=t.money(st.confirmed)))
     if frozen is not None:
         day = t.date(frozen.settled_at.astimezone(ctx.services.settings.tz))
         lines.append(t("Settled on {date}.").format(date=day))
     else:
-        text = t("Not settled yet. Pending (refund window): {pending} · confirmed: {confirmed}")
-        lines.append(text.format(pending=t.money(st.pending), confirmed=t.money(st.confirmed)))
+        lines.append(t("Not settled yet."))
     return "\n".join(lines)
 
 
 async def commission(update: Update, ctx: BotContext) -> None:
     args = command_args(update)
-    months = [a for a in args if is_month(a)]
-    others = [a for a in args if not is_month(a)]
+    months = [a for a in args if looks_like_month(a)]
+    others = [a for a in args if not looks_like_month(a)]
     if len(months) > 1 or len(others) > 1:
         raise BadUsage("Give at most one month and one sharer id.")
     services, now = ctx.services, ctx.services.clock.now()
-    month = parse_month(months[0]) if months else local_month(ctx, now)
+    month = month_arg(months[0]) if months else local_month(ctx, now)
     if month > local_month(ctx, now):
         raise Refuse("{month} has not started yet.", month=months[0])
     sharer = await _target(ctx, update.effective_user.id, others[0] if others else None)

@@ -14,15 +14,15 @@ from telegram.ext import Application
 
 from bot import jobs
 from bot.context import BotContext
-from bot.domain.commission import mask_name
+from bot.domain.commission import mask_names as masked_names
 from bot.domain.money import format_rate, round_half_up
+from bot.domain.months import Month, looks_like_month, shift, ym
 from bot.i18n import N_, Translator
 from bot.services import Services
-from handlers.commission_commands import is_month, local_month, month_label, parse_month
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
+from handlers.lookups import local_month, month_arg, month_label, my_sharer
 from handlers.registry import command
-from handlers.sharer_identity import my_sharer
-from storage.commission import Commission, Month, shift, ym
+from storage.commission import Commission
 from storage.sharers import Sharers
 
 TOP = 10
@@ -38,10 +38,14 @@ def week_period(monday: date) -> Period:
     return ("days", _day(monday), _day(monday + timedelta(days=6)))
 
 
-def _title(t: Translator, period: Period, month: Month, monday: date) -> str:
+def _title(
+    t: Translator, period: Period, month: Month, monday: date, *, last_week: bool = False
+) -> str:
     if period[0] == "days":
         first, last = t.date(monday, "medium"), t.date(monday + timedelta(days=6), "medium")
-        return t("Leaderboard, week {first} – {last}").format(first=first, last=last)
+        if last_week:
+            return t("Leaderboard, last week ({first} – {last})").format(first=first, last=last)
+        return t("Leaderboard, this week ({first} – {last})").format(first=first, last=last)
     if period[0] == "sku":
         return t("Leaderboard for {sku}, {month}").format(
             sku=esc(period[1]), month=month_label(t, month)
@@ -57,9 +61,11 @@ async def render_board(
     names = await services.repo(Sharers).many([sid for _, sid, _ in board[:TOP]])
     label = t("valid sales")
     lines = [f"<b>{title}</b> · {label}"]
+    shown = {sid: names[sid].display if sid in names else sid for _, sid, _ in board[:TOP]}
+    if masked:
+        shown = masked_names(shown)
     for place, sid, fen in board[:TOP]:
-        name = names[sid].display if sid in names else sid
-        lines.append(f"{place}. {esc(mask_name(name) if masked else name)} — {t.money(fen)}")
+        lines.append(f"{place}. {esc(shown[sid])} — {t.money(fen)}")
     if not board:
         lines.append(t("No sales yet."))
     return lines
@@ -76,8 +82,8 @@ def _parse(ctx: BotContext, args: list[str]) -> tuple[Period, Month, date]:
         return week_period(monday), month, monday
     if word.lower() == "month":
         return ("month", ym(month)), month, monday
-    if is_month(word):
-        month = parse_month(word)
+    if looks_like_month(word):
+        month = month_arg(word)
         return ("month", ym(month)), month, monday
     first = _day(date(month[0], month[1], 1))
     return ("sku", word, first, first + 30), month, monday
@@ -142,7 +148,7 @@ async def post_boards(app: Application, now: datetime) -> None:
     for key, period, monday, month in posts:
         if await services.outbox.state(key) is not None:
             continue
-        title = _title(t, period, month or (today.year, today.month), monday)
+        title = _title(t, period, month or (today.year, today.month), monday, last_week=True)
         text = "\n".join(await render_board(services, t, chat.chat_id, period, title))
         await services.outbox.enqueue(key, chat.chat_id, text, due_at=now, now=now)
 

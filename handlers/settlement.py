@@ -1,14 +1,17 @@
-"""Settlement and the rules in plain words (SPEC §3): /settle, /rules, /levels.
+"""Settlement and the rules in plain words (SPEC §3): /settle, /settle_resend, /rules, /levels.
 
-/settle freezes a month for everyone in one transaction (storage.commission.settle), sends the
-payout file as CSV (UTF-8 with BOM, so Excel reads the Chinese names) and XLSX, and tells each
-bound sharer their total by DM through the outbox (one key per month and sharer).
+/settle freezes a month for everyone and, in the same transaction, queues in the outbox every
+message that announces it: each bound sharer's DM (one key per month and sharer) and the payout
+file as CSV (UTF-8 with BOM, so Excel reads the Chinese names) and XLSX for the chat that asked.
+So a crash after the answer, or a refused upload, loses nothing: the outbox sends what is
+queued, and /settle_resend queues again (under new keys) what was not delivered.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -17,11 +20,16 @@ from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.domain.money import format_rate
+from bot.domain.months import Month
+from bot.domain.settlement import SettleError, to_resend
 from bot.i18n import N_, Translator
-from handlers.commission_commands import level_name, month_label, parse_month
+from bot.services import Services
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
+from handlers.lookups import level_name, month_arg, month_label
 from handlers.registry import command
-from storage.commission import LINE_FIELDS, Commission, Line, Month, SettleError
+from storage.commission import LINE_FIELDS, Commission, Line
+from storage.db import to_ts
+from storage.outbox import Queued
 from storage.sharers import Sharers
 
 ERRORS = {
@@ -29,8 +37,11 @@ ERRORS = {
     "not_over": N_("{month} is not over yet: settle it once the month has ended."),
     "earlier_unsettled": N_("Settle {earlier} first: months are settled in order."),
     "out_of_order": N_("{month} comes before {earlier}, the last settled month."),
+    "changed": N_("Another month was settled meanwhile: send /settle {month} again."),
+    "not_settled": N_("{month} is not settled yet: there is nothing to send again."),
 }
 HEADER = ["sharer_id", "name", "valid_sales", *LINE_FIELDS]
+RESEND_USAGE = "/settle_resend YYYY-MM [all]"
 
 
 def _yuan(fen: int) -> Decimal:
@@ -68,55 +79,104 @@ def payout_xlsx(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-async def settle(update: Update, ctx: BotContext) -> None:
-    args = command_args(update)
-    if len(args) != 1:
-        raise BadUsage("Give the month to settle, like 2026-11.")
-    month = parse_month(args[0])
-    services, chat = ctx.services, update.effective_chat
-    if not is_private(update):
-        row = await services.chats.get(chat.id)
-        if row is None or row.purpose != "managers":
-            raise Refuse("Payouts are private: use /settle in the managers' chat or with me.")
-    now, tz = services.clock.now(), services.settings.tz
-    try:
-        lines = await services.repo(Commission).settle(
-            services.rules, month, tz, now, actor_id=update.effective_user.id
-        )
-    except SettleError as exc:
-        earlier = exc.params.get("month") or exc.params.get("latest")
-        raise Refuse(ERRORS[exc.code], month=args[0], earlier=_ym(earlier)) from None
+def _ym(month: Month | None) -> str:
+    return "" if month is None else f"{month[0]}-{month[1]:02d}"
+
+
+async def settle_messages(
+    services: Services, month: Month, lines: list[Line], files_chat: int
+) -> list[Queued]:
+    """Everything that announces a settled month, by first key: the payout files for the chat
+    that settled it, and each bound sharer's DM."""
     sharers = await services.repo(Sharers).many([ln.sharer_id for ln in lines])
-    names = {sid: s.name for sid, s in sharers.items()}
-    total = sum(ln.total for ln in lines)
-    summary = ctx.t.n(
-        "{month} is settled: {n} sharer, {total} in all.",
-        "{month} is settled: {n} sharers, {total} in all.",
-        len(lines),
-    ).format(month=month_label(ctx.t, month), n=len(lines), total=ctx.t.money(total))
-    await reply(update, ctx, summary)
-    rows = payout_rows(lines, names)
-    stem = f"payout-{month[0]}-{month[1]:02d}"
-    for name, data in ((f"{stem}.csv", payout_csv(rows)), (f"{stem}.xlsx", payout_xlsx(rows))):
-        await ctx.bot.send_document(chat.id, data, filename=name)
-    await _tell_sharers(ctx, month, lines, sharers)
-
-
-async def _tell_sharers(ctx: BotContext, month: Month, lines: list[Line], sharers: dict) -> None:
-    services, now = ctx.services, ctx.services.clock.now()
+    rows = payout_rows(lines, {sid: s.name for sid, s in sharers.items()})
+    stem, key = f"payout-{_ym(month)}", _ym(month)
+    t = await services.translator_for_chat(files_chat)
+    caption = t("Payout file for {month}").format(month=month_label(t, month))
+    out = [
+        Queued(f"payout:{key}:csv", files_chat, caption, (f"{stem}.csv", payout_csv(rows))),
+        Queued(f"payout:{key}:xlsx", files_chat, caption, (f"{stem}.xlsx", payout_xlsx(rows))),
+    ]
     for ln in lines:
         sharer = sharers.get(ln.sharer_id)
         if sharer is None or sharer.user_id is None:
             continue
         t = await services.translator_for_chat(sharer.user_id)
         text = t("Your commission for {month} is settled: {total}. /commission {ym} shows it.")
-        text = text.format(month=month_label(t, month), total=t.money(ln.total), ym=_ym(month))
-        key = f"settle:{_ym(month)}:{ln.sharer_id}"
-        await services.outbox.enqueue(key, sharer.user_id, text, due_at=now, now=now)
+        text = text.format(month=month_label(t, month), total=t.money(ln.total), ym=key)
+        out.append(Queued(f"settle:{key}:{ln.sharer_id}", sharer.user_id, text))
+    return out
 
 
-def _ym(month: Month | None) -> str:
-    return "" if month is None else f"{month[0]}-{month[1]:02d}"
+async def _managers_here(update: Update, ctx: BotContext) -> None:
+    if not is_private(update):
+        row = await ctx.services.chats.get(update.effective_chat.id)
+        if row is None or row.purpose != "managers":
+            raise Refuse("Payouts are private: use /settle in the managers' chat or with me.")
+
+
+def _refusal(exc: SettleError, text: str) -> Refuse:
+    earlier = exc.params.get("month") or exc.params.get("latest")
+    return Refuse(ERRORS[exc.code], month=text, earlier=_ym(earlier))
+
+
+async def settle(update: Update, ctx: BotContext) -> None:
+    args = command_args(update)
+    if len(args) != 1:
+        raise BadUsage("Give the month to settle, like 2026-11.")
+    month = month_arg(args[0])
+    await _managers_here(update, ctx)
+    services, chat = ctx.services, update.effective_chat
+    now, tz, repo = services.clock.now(), services.settings.tz, services.repo(Commission)
+    try:
+        plan = await repo.plan_settle(services.rules, month, tz, now)
+        messages = await settle_messages(services, month, plan.lines, chat.id)
+        await repo.commit_settle(
+            plan, services.rules, messages, now=now, actor_id=update.effective_user.id
+        )
+    except SettleError as exc:
+        raise _refusal(exc, args[0]) from None
+    total = sum(ln.total for ln in plan.lines)
+    summary = ctx.t.n(
+        "{month} is settled: {n} sharer, {total} in all.",
+        "{month} is settled: {n} sharers, {total} in all.",
+        len(plan.lines),
+    ).format(month=month_label(ctx.t, month), n=len(plan.lines), total=ctx.t.money(total))
+    await reply(update, ctx, summary)
+
+
+async def settle_resend(update: Update, ctx: BotContext) -> None:
+    """Queue again, under new keys, what announced a settled month and was not delivered
+    (or everything, with `all`)."""
+    args = command_args(update)
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1].lower() != "all"):
+        raise BadUsage("Give the settled month, and all to send everything again.")
+    month, everything = month_arg(args[0]), len(args) == 2
+    await _managers_here(update, ctx)
+    services, key = ctx.services, _ym(month)
+    repo, now = services.repo(Commission), services.clock.now()
+    if month not in await repo.settled():
+        raise _refusal(SettleError("not_settled"), args[0])
+    messages = await settle_messages(
+        services, month, await repo.lines(month), update.effective_chat.id
+    )
+    states = await services.outbox.statuses(f"settle:{key}:")
+    states |= await services.outbox.statuses(f"payout:{key}:")
+    keys = set(to_resend([m.key for m in messages], states, everything=everything))
+    again = [replace(m, key=f"{m.key}#r{to_ts(now)}") for m in messages if m.key in keys]
+    queued = await services.outbox.enqueue_all(again, due_at=now, now=now)
+    if queued:
+        text = ctx.t.n(
+            "{n} message about {month} is queued again.",
+            "{n} messages about {month} are queued again.",
+            queued,
+        )
+    else:
+        text = ctx.t(
+            "Everything about {month} was delivered or is on its way; "
+            "send /settle_resend {ym} all to send it all again."
+        )
+    await reply(update, ctx, text.format(n=queued, month=month_label(ctx.t, month), ym=key))
 
 
 def rules_text(t: Translator, ctx: BotContext) -> str:
@@ -191,5 +251,8 @@ async def levels(update: Update, ctx: BotContext) -> None:
 def register(app: Application) -> None:
     command(app, "settle", settle, description=N_("freeze a month and send the payout file"),
             usage="/settle YYYY-MM", roles={"manager"})  # fmt: skip
+    command(app, "settle_resend", settle_resend,
+            description=N_("send a settled month's payout files and messages again"),
+            usage=RESEND_USAGE, roles={"manager"})  # fmt: skip
     command(app, "rules", rules, description=N_("the commission rules"))
     command(app, "levels", levels, description=N_("the level ladder"))

@@ -14,36 +14,12 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.services import Services
-from handlers.common import BadUsage, Refuse, command_args, deep_link, esc, mention, reply
+from handlers.common import BadUsage, command_args, deep_link, esc, mention, reply
+from handlers.lookups import my_sharer
+from handlers.lookups import sharer_refusal as refusal
 from handlers.registry import button, command, require
 from handlers.start import on_start_payload
 from storage.sharers import Sharer, SharerError, Sharers
-
-ERRORS = {
-    "unknown_sharer": N_("No sharer {sharer_id} is known: check the id in the shop's sharer list."),
-    "taken": N_("Sharer id {sharer_id} is already linked to another person."),
-    "already_yours": N_("Sharer id {sharer_id} is already linked to you."),
-    "already_bound": N_("You are already linked to sharer id {sharer_id}."),
-    "pending": N_("A request for sharer id {sharer_id} is already waiting for a manager."),
-    "decided": N_("This request has been decided already."),
-    "bad_link": N_("This invitation link is not valid."),
-    "self_referral": N_("You cannot invite yourself."),
-    "cycle": N_("That would make an invitation loop, so it is refused."),
-    "has_inviter": N_("You already have an inviter ({sharer_id})."),
-}
-NOT_LINKED = N_("You are not linked to a sharer id yet: send /bind followed by your sharer id.")
-
-
-def refusal(exc: SharerError) -> Refuse:
-    return Refuse(ERRORS[exc.code], **exc.params)
-
-
-async def my_sharer(ctx: BotContext, user_id: int) -> Sharer:
-    """The sharer approved for this person, or a refusal that says how to link one."""
-    sharer = await ctx.services.repo(Sharers).by_user(user_id)
-    if sharer is None:
-        raise Refuse(NOT_LINKED)
-    return sharer
 
 
 async def _grant_leader(services: Services, sharer: Sharer | None, actor_id: int) -> None:

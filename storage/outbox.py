@@ -101,6 +101,11 @@ class Outbox:
         async with self.db.transaction() as conn:
             return await enqueue_in(conn, [item], due_at=due_at, now=now) > 0
 
+    async def enqueue_all(self, items: list[Queued], *, due_at: datetime, now: datetime) -> int:
+        """Queue several messages at once (all or none); returns how many were new."""
+        async with self.db.transaction() as conn:
+            return await enqueue_in(conn, items, due_at=due_at, now=now)
+
     async def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
         rows = await self.db.fetchall(
             "SELECT * FROM outbox WHERE status = 'pending' AND due_at <= ?"

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.orders import RowError
+from bot.domain.referrals import reaches
 from bot.domain.tables import Table, map_headers
 from storage import audit
 from storage.db import Database, to_ts
@@ -167,7 +168,7 @@ def _apply(
         values = dict(stored.get(sid) or blank)
         values.update({f: v for f, v in got.items() if v})
         inviter = values["inviter_id"]
-        if inviter and _reaches(inviters, inviter, sid):
+        if inviter and reaches(inviters, inviter, sid):
             errors.append(RowError(line, "cycle", {"sharer": sid, "inviter": inviter}))
             continue
         if values["leader_id"] == sid:  # "my leader is me": a leader, not their own member
@@ -189,15 +190,3 @@ def _apply(
         if leader:
             final[leader]["is_leader"] = 1
     return final, replaced, set(accepted)
-
-
-def _reaches(inviters: dict[str, str], start: str, target: str) -> bool:
-    """Does the inviter chain from `start` pass through `target`?"""
-    seen = set()
-    node: str | None = start
-    while node and node not in seen:
-        if node == target:
-            return True
-        seen.add(node)
-        node = inviters.get(node)
-    return False

@@ -1,7 +1,8 @@
 """Sharer identities: bindings to Telegram accounts, referrals, teams, hiding from boards.
 
-Rules that protect money live here, next to the rows they guard: an id is bound to one person
-only, a request is decided once, and an inviter chain never loops.
+An id is bound to one person only and a request is decided once (checked here, inside the
+write); the referral tree's rules (self-referral, loops, who joins a team) are
+bot.domain.referrals': this module loads the edges they need and saves the outcome.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.money import DomainError
+from bot.domain.referrals import ReferralError, check_link, joiners, leader_after_link
 from storage import audit
 from storage.db import Database, to_ts
 
@@ -259,30 +261,28 @@ class Sharers:
             await self._link(conn, mine.sharer_id, inviter.sharer_id, user_id, now)
         return "linked", inviter
 
+    async def _inviters(self) -> dict[str, str]:
+        rows = await self.db.fetchall(
+            "SELECT sharer_id, inviter_id FROM sharers WHERE COALESCE(inviter_id, '') <> ''"
+        )
+        return {r[0]: r[1] for r in rows}
+
     async def _link(
         self, conn: aiosqlite.Connection, sharer_id: str, inviter_id: str, actor: int, now: datetime
     ) -> Sharer:
-        if sharer_id == inviter_id:
-            raise SharerError("self_referral")
         me = await self.get(sharer_id)
-        if me is not None and me.inviter_id:
-            raise SharerError("has_inviter", sharer_id=me.inviter_id)
-        # Walk up from the inviter: meeting ourselves would close a loop.
-        seen, step = {inviter_id}, await self.get(inviter_id)
-        while step is not None and step.inviter_id and step.inviter_id not in seen:
-            if step.inviter_id == sharer_id:
-                raise SharerError("cycle")
-            seen.add(step.inviter_id)
-            step = await self.get(step.inviter_id)
+        try:
+            check_link(
+                sharer_id, inviter_id, await self._inviters(), current=me.inviter_id if me else ""
+            )
+        except ReferralError as exc:
+            raise SharerError(exc.code, **exc.params) from None
         inviter = await self.get(inviter_id)
         assert inviter is not None
-        # A leader's invitees join the team, unless they already have a leader.
-        leader = inviter_id if inviter.is_leader else None
+        leader = leader_after_link(me.leader_id if me else "", inviter_id, inviter.is_leader)
         await conn.execute(
-            "UPDATE sharers SET inviter_id = ?, updated_at = ?,"
-            " leader_id = CASE WHEN COALESCE(leader_id, '') = '' THEN ? ELSE leader_id END"
-            " WHERE sharer_id = ?",
-            (inviter_id, to_ts(now), leader, sharer_id),
+            "UPDATE sharers SET inviter_id = ?, leader_id = ?, updated_at = ? WHERE sharer_id = ?",
+            (inviter_id, leader or None, to_ts(now), sharer_id),
         )
         await audit.record(
             conn, at=now, actor_id=actor, action="inviter", entity="sharer",
@@ -303,12 +303,12 @@ class Sharers:
                 "UPDATE sharers SET is_leader = 1, updated_at = ? WHERE sharer_id = ?",
                 (to_ts(now), sharer_id),
             )
-            cursor = await conn.execute(
-                "UPDATE sharers SET leader_id = ?, updated_at = ? WHERE inviter_id = ?"
-                " AND COALESCE(leader_id, '') = '' AND sharer_id <> ?",
-                (sharer_id, to_ts(now), sharer_id, sharer_id),
+            ids = joiners(sharer_id, await self.invitees(sharer_id))
+            await conn.executemany(
+                "UPDATE sharers SET leader_id = ?, updated_at = ? WHERE sharer_id = ?",
+                [(sharer_id, to_ts(now), sid) for sid in ids],
             )
-            joined = cursor.rowcount
+            joined = len(ids)
             await audit.record(
                 conn, at=now, actor_id=actor_id, action="leader", entity="sharer",
                 entity_id=sharer_id, before=bool(before and before.is_leader),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, tzinfo
 
+from babel.dates import format_skeleton
+
 from bot.domain.money import DomainError
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "from_ym",
     "looks_like_month",
     "month_bounds",
+    "month_label",
     "month_start",
     "parse_month",
     "shift",
@@ -79,3 +82,8 @@ def month_bounds(month: Month, tz: tzinfo) -> tuple[datetime, datetime]:
 
 def first_day(month: Month) -> date:
     return date(month[0], month[1], 1)
+
+
+def month_label(month: Month, locale: str) -> str:
+    """2026年11月 / November 2026, in the reader's language."""
+    return format_skeleton("yMMMM", first_day(month), locale=locale)

@@ -9,15 +9,14 @@ from bot.domain.commission import (
     OrderFact,
     SharerInfo,
     Statement,
-    adjustment_for,
     compute_month,
-    first_unsettled_month,
     mask_name,
+    mask_names,
     rank,
-    with_adjustment,
 )
 from bot.domain.orders import parse_orders
 from bot.domain.rules import Rules, parse_rules
+from bot.domain.settlement import adjustment_for, first_unsettled_month, with_adjustment
 from bot.domain.tables import read_table
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -70,7 +69,8 @@ def test_worked_example_a() -> None:
     assert a.adjustment == 0
     assert a.total == 87_250
     assert (a.order_count, a.customer_count) == (4, 4)
-    assert (a.pending, a.confirmed) == (0, 83_800 + 450 + 1_000)
+    # Confirmed is the total less the pending part: the recruit reward is in it.
+    assert (a.pending, a.confirmed) == (0, 87_250)
 
 
 def test_worked_example_b() -> None:
@@ -92,8 +92,8 @@ def test_pending_inside_the_refund_window() -> None:
     # pending: o2, o3 direct at 8% = 807.996 → 808.00; o4 self 4.5045 → 4.50; level2: none
     # (b1 on Nov 6 is confirmed, b2 is refunded).
     assert a.pending == 80_800 + 450
-    assert a.confirmed == a.direct + a.self_purchase + a.level2 - a.pending
-    assert a.confirmed == 3_000 + 1_000
+    assert a.confirmed == a.total - a.pending
+    assert a.confirmed == 3_000 + 1_000 + 2_000  # o1, b1's level2 and the recruit reward
     # c1 was paid Nov 8 12:00: pending until paid_at + 7 days is no longer in the future.
     c = compute(now=datetime(2026, 11, 15, 11, 59, 59, tzinfo=SH))["C"]
     assert (c.pending, c.confirmed) == (1_800, 0)
@@ -176,7 +176,9 @@ def test_adjustment_lands_in_the_first_unsettled_month_only() -> None:
     st = compute()["A"]
     dec = with_adjustment(replace(st, month=12), settled, recomputed)
     assert dec.adjustment == -600
+    assert dec.adjustments == (((2026, 10), -600),)  # says which month it corrects
     assert dec.total == st.total - 600
+    assert dec.pending + dec.confirmed == dec.total
 
 
 def test_adjustment_year_boundary() -> None:
@@ -188,14 +190,24 @@ def test_adjustment_year_boundary() -> None:
     [
         ("张小明", "张*明"),
         ("Lily", "L**y"),
-        ("李雷", "李*"),
-        ("李", "*"),
+        ("李雷", "李*雷"),
+        ("李", "李*"),
         ("", ""),
         (" Ann ", "A*n"),
     ],
 )
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked
+
+
+def test_masked_names_tell_people_apart() -> None:
+    # Issue 9: 阿甲, 阿乙 and 阿丙 all masked to 阿*.
+    masked = mask_names({"s1": "阿甲", "s2": "阿乙", "s3": "阿丙"})
+    assert masked == {"s1": "阿*甲", "s2": "阿*乙", "s3": "阿*丙"}
+    # Names that still mask alike get the end of their id.
+    masked = mask_names({"WC01": "张小明", "WC02": "张大明", "WC03": "李雷"})
+    assert masked == {"WC01": "张*明·01", "WC02": "张*明·02", "WC03": "李*雷"}
+    assert len(set(masked.values())) == 3
 
 
 def test_rank_ties_share_a_rank() -> None:

@@ -81,4 +81,4 @@ def _log(outcome: Outcome) -> None:
 )
 @given(data=st.data())
 def test_random_input(world: World, errors: Recorder, data: st.DataObject) -> None:
-    check(world, errors, data.draw(actions(world.command_names), label="actions"))
+    check(world, errors, data.draw(actions(world.commands), label="actions"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
+from handlers.registry import Command
 from tests.e2e.fuzz.world import CHATS, PERSONAS
 
 # Arguments a person could plausibly (or mischievously) type, across every command's grammar.
@@ -43,12 +45,79 @@ token = st.one_of(
     st.integers(-(10**25), 10**25).map(str),
     _free_text.filter(lambda t: t.strip() != ""),
 )
+_number = st.one_of(
+    st.sampled_from(["0", "1", "-5", "1.5", "1万", "120万", "99999999999999999999999", "nan"]),
+    st.integers(-(10**22), 10**22).map(str),
+)
+_words = st.one_of(
+    st.lists(token, min_size=1, max_size=4).map(" ".join), st.sampled_from(LONG_TEXTS)
+)
+_refs = ["lily", "@lily", "lily@douyin", "lily:douyin", "小美", "mia", "x@douyin", "nobody"]
+_samples = ["#1", "#2", "#5", "#7", "#9", "#0", "#12", "#99999999999999999999", "#-3"]
+_months = ["2026-11", "2026-10", "2026-12", "0000-01", "9999-12", "2026-13", "2026-1", "11"]
+# What each placeholder of a usage line (handlers/registry.py) is filled with, most of the time.
+SLOTS: dict[str, st.SearchStrategy[str]] = {
+    "handle": st.sampled_from(_refs),
+    "#N": st.sampled_from(_samples),
+    "role": st.sampled_from(["manager", "bd", "ads", "leader", "admin", "sharer"]),
+    "user_id": st.sampled_from(["2", "3", "4", "8", "9", "0", "-1", "99999999999999999999999"]),
+    "sharer_id": st.sampled_from(["EVE01", "FAY01", "GUS01", "HAN01", "eve01", "NOPE", "#1"]),
+    "platform": st.sampled_from(["douyin", "xiaohongshu", "tiktok", "channels", "mars", "抖音"]),
+    "YYYY-MM": st.sampled_from(_months),
+    "url": st.sampled_from(["https://v.douyin.com/iRNBho6u/", "http://", "ftp://x", "<b>"]),
+    "sku": st.sampled_from(["SKU-001", "SKU-002", "NOPE", "year", "teams"]),
+    "N": _number,
+}
+_NUMERIC = {"followers", "valid_days", "spend", "impressions", "clicks", "orders", "gmv"}
+_KEYS = ["posts", "followers", "adult", "female", "interaction", "median_views", "mars"]
+
+
+def _slot(name: str) -> st.SearchStrategy[str]:
+    if "|" in name:
+        parts = name.split("|")
+        return st.one_of(*(SLOTS.get(p, st.just(p)) for p in parts))
+    if name in SLOTS:
+        return SLOTS[name]
+    return _number if name in _NUMERIC else _words
+
+
+def _word(word: str) -> st.SearchStrategy[str]:
+    """One word of a usage line: a placeholder to fill, a choice, or a literal."""
+    optional = word.startswith("[") and word.endswith("]")
+    word = word.strip("[]")
+    if word.startswith("<") and word.endswith(">"):
+        value = _slot(word[1:-1])
+    elif "=" in word:  # key=value… and goal=brand|sales
+        key = st.sampled_from(_KEYS) if word.endswith("…") else st.just(word.partition("=")[0])
+        value = st.builds(lambda k, v: f"{k}={v}", key, _number | st.sampled_from(["brand", "x"]))
+    elif ">=" in word:
+        value = _number.map(lambda n, w=word: w.replace("N", n))
+    elif "|" in word:
+        value = st.sampled_from(word.split("|"))
+    else:
+        value = st.just(word)
+    # Now and then the wrong kind of thing where a value belongs.
+    value = st.one_of(value, value, value, token)
+    return st.one_of(value, st.just("")) if optional else value
+
+
+def usage_arguments(usage: str) -> st.SearchStrategy[str]:
+    """Arguments shaped like a command's usage line, with random values and random mistakes."""
+    forms = []
+    for form in usage.split(" | "):
+        form = re.sub(r"\([^)]*\)", "", form)  # "(as a reply)", "(caption of a file)"
+        words = [w for w in form.split()[1:] if w not in ("+", "CSV/XLSX")]
+        forms.append(st.tuples(*map(_word, words)).map(lambda ws: " ".join(w for w in ws if w)))
+    return st.one_of(*forms)
+
+
 arguments = st.one_of(
     st.lists(token, max_size=5).map(" ".join),
     st.sampled_from(LONG_TEXTS),
     st.lists(token, min_size=1, max_size=3).map(lambda ts: '"' + " ".join(ts)),
 )
-persona = st.sampled_from(sorted(PERSONAS))
+# Those who pass most gates come up more often, so that arguments get past "this is for BD".
+persona = st.sampled_from([*sorted(PERSONAS), "admin", "admin", "manager", "bd"])
 chat = st.sampled_from([*sorted(CHATS), "dm"])
 
 
@@ -81,21 +150,22 @@ class Wait:
         return f"wait {self.hours}h"
 
 
-def says(command_names: list[str]) -> st.SearchStrategy[Say]:
-    name = st.sampled_from(command_names)
-    suffix = st.sampled_from(["", "", "", "@crewbot_bot"])
-    text = st.builds(
-        lambda n, at, args: (f"/{n}{at} {args}".rstrip())[:4096], name, suffix, arguments
-    )
+def says(registered: list[Command]) -> st.SearchStrategy[Say]:
+    def one(command: Command) -> st.SearchStrategy[str]:
+        args = st.one_of(usage_arguments(command.usage), usage_arguments(command.usage), arguments)
+        suffix = st.sampled_from(["", "", "", "@crewbot_bot"])
+        return st.builds(lambda at, a: f"/{command.name}{at} {a}".rstrip()[:4096], suffix, args)
+
+    text = st.one_of(*(one(c) for c in registered))
     return st.builds(Say, persona, chat, text)
 
 
 presses = st.builds(Press, persona, chat, st.integers(0, 5), st.integers(0, 7))
-waits = st.builds(Wait, st.integers(1, 24))
+waits = st.builds(Wait, st.integers(1, 6))
 
 
-def actions(command_names: list[str]) -> st.SearchStrategy[list[Say | Press | Wait]]:
+def actions(registered: list[Command]) -> st.SearchStrategy[list[Say | Press | Wait]]:
     # Mostly commands; presses need earlier answers with buttons; time passes now and then.
-    say = says(command_names)
-    one = st.one_of(say, say, say, say, say, presses, presses, waits)
+    say = says(registered)
+    one = st.one_of(say, say, say, say, say, say, presses, presses, waits)
     return st.lists(one, min_size=1, max_size=4)

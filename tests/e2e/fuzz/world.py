@@ -24,7 +24,7 @@ from bot.offline.demo import load_demo
 from bot.offline.driver import Driver, running_bot
 from bot.offline.local_api import LocalBotAPI, SentMessage
 from bot.services import Services
-from handlers.registry import commands
+from handlers.registry import Command, commands
 
 T = TypeVar("T")
 # The demo's clock: Sunday 2026-11-22 10:00 in Shanghai, as in the other tests.
@@ -62,7 +62,7 @@ class World:
         self.folder = folder
         self.loop = asyncio.new_event_loop()
         self.driver: Driver
-        self.command_names: list[str] = []
+        self.commands: list[Command] = []
         self.private_figures: set[str] = set()
         self._running: AbstractAsyncContextManager[Driver] | None = None
         self._services: Services | None = None
@@ -108,7 +108,7 @@ class World:
         self._running = running_bot(settings, self._services, api)
         self.driver = await self._running.__aenter__()
         await self._seed()
-        self.command_names = sorted(c.name for c in commands(self.driver.app))
+        self.commands = sorted(commands(self.driver.app), key=lambda c: c.name)
 
     async def _seed(self) -> None:
         driver, ada = self.driver, PEOPLE["ada"].id

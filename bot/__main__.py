@@ -53,13 +53,20 @@ async def _with_services(settings: Settings, action) -> int:  # type: ignore[no-
 
 
 async def _import(services: Services, kind: str, path: Path) -> int:
-    if kind == "creators":
-        from handlers.creators_import import import_creators_file as run
-    elif kind == "sharers":
-        from handlers.imports import import_roster_file as run
-    else:
-        from handlers.imports import import_orders_file as run
-    report = await run(services, path.read_bytes(), path.name, actor_id=None)
+    from tqdm import tqdm
+
+    from bot.imports import import_file
+
+    data = path.read_bytes()
+    # A CSV's line count is a close enough total (a quoted cell may span lines); XLSX: none.
+    total = None if data.startswith(b"PK") else max(data.count(b"\n") - 1, 0) or None
+    with tqdm(total=total, unit=" rows", unit_scale=True, desc=path.name, disable=None) as bar:
+
+        async def progress(rows: int) -> None:
+            bar.update(rows - bar.n)
+
+        report = await import_file(services, kind, data, path.name, actor_id=None,
+                                   progress=progress)  # fmt: skip
     print(report)
     return 0
 

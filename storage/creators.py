@@ -446,9 +446,10 @@ class Creators:
 
     # --- import ----------------------------------------------------------------------------
 
-    async def existing(self) -> dict[tuple[str, str], aiosqlite.Row]:
+    async def existing(self) -> dict[tuple[str, str], tuple[int, dict[str, object]]]:
+        """(platform, handle key) → (id, every column by name): what an import compares."""
         rows = await self.db.fetchall("SELECT * FROM creators")
-        return {(r["platform"], r["handle_key"]): r for r in rows}
+        return {(r["platform"], r["handle_key"]): (r["id"], dict(r)) for r in rows}
 
     async def import_rows(
         self,

@@ -1,4 +1,4 @@
-# Translations of the order and roster imports (handlers/imports.py);
+# Translations of the imports (bot/imports.py, handlers/imports.py);
 # `python tools/write_po.py locales/src/imports.py` writes locales/<lang>/LC_MESSAGES/imports.po.
 FEATURE = "imports"
 MESSAGES = [
@@ -14,14 +14,77 @@ MESSAGES = [
         "{filename} 無法讀取：第 {line} 行的引號沒有閉合。",
     ),
     (
-        "{filename} is neither UTF-8 nor GBK text.",
-        "{filename} 既不是 UTF-8 也不是 GBK 编码的文本。",
-        "{filename} 既不是 UTF-8 也不是 GBK 編碼的文字。",
+        "{filename} is neither UTF-8 nor GBK text. Save it as CSV UTF-8 and send it again.",
+        "{filename} 既不是 UTF-8 也不是 GBK 编码的文本。请另存为 CSV UTF-8 格式后重新发送。",
+        "{filename} 既不是 UTF-8 也不是 GBK 編碼的文字。請另存為 CSV UTF-8 格式後重新傳送。",
     ),
     (
-        "{filename} is damaged and cannot be read as XLSX.",
-        "{filename} 已损坏，无法按 XLSX 读取。",
-        "{filename} 已損壞，無法按 XLSX 讀取。",
+        "{filename} is a damaged file: it cannot be read as XLSX.",
+        "{filename} 是损坏的文件：无法按 XLSX 读取。",
+        "{filename} 是損壞的檔案：無法按 XLSX 讀取。",
+    ),
+    (
+        "{filename} cannot be read: a cell on line {line} is too long (more than {limit} "
+        "characters).",
+        "{filename} 无法读取：第 {line} 行有一个单元格太长（超过 {limit} 个字符）。",
+        "{filename} 無法讀取：第 {line} 行有一個儲存格太長（超過 {limit} 個字元）。",
+    ),
+    (
+        "line {line}: {cells} cells, the header has {header} — a number with a comma must be "
+        "quoted",
+        "第 {line} 行：有 {cells} 个单元格，表头只有 {header} 个。带逗号的数字必须加引号",
+        "第 {line} 行：有 {cells} 個儲存格，表頭只有 {header} 個。帶逗號的數字必須加引號",
+    ),
+    (
+        "line {line}: {cells} cells, the header has {header}",
+        "第 {line} 行：只有 {cells} 个单元格，表头有 {header} 个",
+        "第 {line} 行：只有 {cells} 個儲存格，表頭有 {header} 個",
+    ),
+    (
+        "line {line}: the amount {value} is beyond any real order",
+        "第 {line} 行：金额 {value} 超出了任何真实订单的范围",
+        "第 {line} 行：金額 {value} 超出了任何真實訂單的範圍",
+    ),
+    (
+        "line {line}: the refund {value} is beyond any real order",
+        "第 {line} 行：退款金额 {value} 超出了任何真实订单的范围",
+        "第 {line} 行：退款金額 {value} 超出了任何真實訂單的範圍",
+    ),
+    (
+        "line {line}: the quantity {value} is beyond any real order",
+        "第 {line} 行：数量 {value} 超出了任何真实订单的范围",
+        "第 {line} 行：數量 {value} 超出了任何真實訂單的範圍",
+    ),
+    (
+        "line {line}: {value} cannot be a handle (no spaces, at most 64 characters)",
+        "第 {line} 行：{value} 不能作为达人昵称（不能有空格，最多 64 个字符）",
+        "第 {line} 行：{value} 不能作為達人暱稱（不能有空格，最多 64 個字元）",
+    ),
+    ("line {line}: no creator handle", "第 {line} 行：没有达人昵称", "第 {line} 行：沒有達人暱稱"),
+    (
+        "line {line}: unknown platform {value} (tiktok, douyin, channels, xiaohongshu or other)",
+        "第 {line} 行：未知平台 {value}（可用：抖音、视频号、小红书、TikTok 或其他）",
+        "第 {line} 行：未知平台 {value}（可用：抖音、視頻號、小紅書、TikTok 或其他）",
+    ),
+    (
+        "line {line}: the tier must be S, A or B, not {value}",
+        "第 {line} 行：层级只能是 S、A 或 B，不能是 {value}",
+        "第 {line} 行：層級只能是 S、A 或 B，不能是 {value}",
+    ),
+    (
+        "line {line}: {value} is not a follower count (e.g. 12000, 1.2万, 12k)",
+        "第 {line} 行：{value} 不是粉丝数（例如 12000、1.2万、12k）",
+        "第 {line} 行：{value} 不是粉絲數（例如 12000、1.2萬、12k）",
+    ),
+    (
+        "line {line}: {key} {value} is not a valid value",
+        "第 {line} 行：{key} 的值 {value} 无效",
+        "第 {line} 行：{key} 的值 {value} 無效",
+    ),
+    (
+        "Processing {filename}… {n} rows read so far.",
+        "正在处理 {filename}……已读取 {n} 行。",
+        "正在處理 {filename}……已讀取 {n} 列。",
     ),
     ("line {line}: no order id", "第 {line} 行：没有订单号", "第 {line} 行：沒有訂單號"),
     (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 
@@ -21,6 +22,19 @@ ORDERS = (
     "o3,2026-11-13 20:00,B,B8,SKU-002,精华,1,￥300.00,100.05,已完成,,上海\n"
     "o4,2026-11-14 08:00,,B9,SKU-002,精华,1,150.15,,已取消,,北京\n"
 )
+
+
+def _bad_sheet_xml() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["order_id", "paid_at", "amount"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            damaged.writestr(item, data[:-40] if item.filename.endswith("sheet1.xml") else data)
+    return out.getvalue()
 
 
 async def rows(bot: Driver, sql: str) -> list[tuple]:
@@ -126,7 +140,12 @@ async def test_whole_file_problems_get_a_clear_answer(bot: Driver) -> None:
         (b"order_id,paid_at,amount\n", "orders.csv", "orders.csv has a header but no rows"),
         (b'order_id,paid_at,amount\no1,2026-11-05 10:00,"12.00\n', "orders.csv",
          "a quote is not closed on line 2"),
-        (b"PK\x03\x04broken", "orders.xlsx", "orders.xlsx is damaged and cannot be read as XLSX."),
+        (b"PK\x03\x04broken", "orders.xlsx", "orders.xlsx is a damaged file"),
+        (_bad_sheet_xml(), "orders.xlsx", "orders.xlsx is a damaged file"),
+        ("order_id,paid_at,amount\nu1,2026-11-05 10:00,1,山田さくら\n".encode("shift_jis"),
+         "orders.csv", "orders.csv is neither UTF-8 nor GBK text"),
+        (b"order_id,paid_at,amount\nu1,2026-11-05 10:00," + b"9" * 200_000 + b"\n", "orders.csv",
+         "a cell on line 2 is too long (more than 131,072 characters)"),
     ]  # fmt: skip
     for data, name, expected in cases:
         [done] = await bot.upload(EVE, EVE, data, name, "/import")

@@ -97,15 +97,15 @@ def _gate(spec: Command, callback: Callback) -> Callback:
                 raise Refuse("Please use /{name} in a private chat with me.", name=spec.name)
             if spec.where == "group" and private:
                 raise Refuse("/{name} works in a group chat.", name=spec.name)
+            if spec.roles is not None and not spec.roles & ctx.roles:
+                needed = ctx.t.join(ctx.t(ROLE_NAMES[r]) for r in sorted(spec.roles))
+                raise Refuse("/{name} is for: {roles}.", name=spec.name, roles=needed)
             if not private and spec.chats is not None:
                 purpose = await chat_purpose(update, ctx)
                 if purpose not in spec.chats:
                     places = ctx.t.join(ctx.t(PURPOSE_PLACES[p]) for p in sorted(spec.chats))
                     raise Refuse("/{name} is answered only in {places} or in a private chat"
                                  " with me.", name=spec.name, places=places)  # fmt: skip
-            if spec.roles is not None and not spec.roles & ctx.roles:
-                needed = ctx.t.join(ctx.t(ROLE_NAMES[r]) for r in sorted(spec.roles))
-                raise Refuse("/{name} is for: {roles}.", name=spec.name, roles=needed)
             await callback(update, ctx)
         except BadUsage as refusal:
             usage = ctx.t("Usage: {usage}").format(usage=esc(ctx.t(spec.usage)))

@@ -48,7 +48,7 @@ async def add_order(bot: Driver, order_id: str, creator: str, valid_fen: int) ->
 async def test_add_and_card(bot: Driver) -> None:
     await setup_chats(bot, "bd")
     [added] = await bot.say(BOB, BD_CHAT, "/creator_add @lily A douyin 1.2万 美妆")
-    assert added.text == "已登记 lily（douyin），等级 A，负责商务 Bob。"
+    assert added.text == "已登记 lily（抖音），等级 A，负责商务 Bob。"
     [lily] = await bot.services.repo(Creators).by_handle("LILY")
     assert (lily.tier, lily.platform, lily.followers, lily.category, lily.owner_id) == (
         "A",
@@ -58,7 +58,7 @@ async def test_add_and_card(bot: Driver) -> None:
         BOB,
     )
     [card] = await bot.say(BOB, BD_CHAT, "/creator lily")
-    assert card.text.startswith("lily · A · douyin\n负责商务：Bob\n粉丝：12,000 · 类目：美妆")
+    assert card.text.startswith("lily · A · 抖音\n负责商务：Bob\n粉丝：12,000 · 类目：美妆")
     assert "状态：合作中" in card.text and "寄样：0（—）" in card.text
     assert "带货销售额：¥0.00（0 单）" in card.text
     assert card.buttons[0][0] == ("寄样", f"cr:s:{lily.id}")
@@ -69,7 +69,7 @@ async def test_add_and_card(bot: Driver) -> None:
 async def test_followers_forms_and_english(bot: Driver) -> None:
     await bot.say(ADA, ADA, f"/grant {EVE} bd")
     [added] = await bot.say(EVE, EVE, "/creator_add mia s 12k Home")
-    assert added.text == "Registered mia (other), tier S, owner Eve."
+    assert added.text == "Registered mia (other platform), tier S, owner Eve."
     [mia] = await bot.services.repo(Creators).by_handle("mia")
     assert (mia.followers, mia.category, mia.platform) == (12000, "Home", "other")
 
@@ -97,12 +97,12 @@ async def test_card_figures_from_samples_chases_and_orders(bot: Driver) -> None:
     await add_order(bot, "o3", "someone", 99_999)
     await bot.say(BOB, BD_CHAT, "/note lily 很配合")
     [card] = await bot.say(BOB, BD_CHAT, "/creator lily")
-    assert "寄样：3（已寄出 1, 已发视频 1, 未履约 1）" in card.text
+    assert "寄样：3（已寄出 1、已发视频 1、未履约 1）" in card.text
     assert "履约率：50.0% · 签收到发视频：3 天" in card.text
     assert "催视频：5 次，回复 1 次（20.0%）" in card.text
     assert "带货销售额：¥130.00（2 单）" in card.text
     assert "最近联系：2026年11月25日" in card.text  # the video, the latest contact
-    assert card.text.endswith("备注：\n• 2026年11月22日 Bob: 很配合")
+    assert card.text.endswith("备注：\n• 2026年11月22日 Bob：很配合")
 
 
 async def test_duplicates_and_platform_choice(bot: Driver) -> None:
@@ -117,7 +117,7 @@ async def test_duplicates_and_platform_choice(bot: Driver) -> None:
     [which] = await bot.say(BOB, BD_CHAT, "/creator lily")
     assert which.text == "lily 在多个平台都有登记，请写其中之一：lily@douyin, lily@xiaohongshu。"
     [card] = await bot.say(BOB, BD_CHAT, "/creator lily 小红书")
-    assert card.text.startswith("lily · B · xiaohongshu")
+    assert card.text.startswith("lily · B · 小红书")
     [done] = await bot.say(CAI, BD_CHAT, "/tier lily@xiaohongshu A 试播不错")
     assert done.text == "lily 的等级：B → A。"
 
@@ -130,7 +130,7 @@ async def test_bad_input_changes_nothing(bot: Driver) -> None:
         "/creator_add mia A douyin 12kk": "12kk 不是粉丝数（例如 12000、1.2万、12k）。",
         '/creator_add "mi a" A': "mi a 不能作为达人昵称（不能有空格，最多 64 个字符）。",
         "/creator lilly": "没有达人 lilly。你是不是要找：lily？",
-        "/creator zzzqqq": "没有达人 zzzqqq。",
+        "/creator zzzqqq": "没有达人 zzzqqq：请先用 /creator_add 登记。",
         "/tier lily Z": "等级只能是 S、A 或 B，不能是 Z。",
         "/creators vip": "请选择 S、A、B、mine 或 overdue。\n用法：/creators [S|A|B|mine|overdue]",
     }
@@ -165,11 +165,11 @@ async def test_roles_are_checked(bot: Driver) -> None:
 async def test_chinese_emoji_and_html_come_back_verbatim(bot: Driver) -> None:
     await setup_chats(bot, "bd")
     [added] = await bot.say(BOB, BD_CHAT, "/creator_add 小美🎉 S 视频号 3万 <i>美妆</i>")
-    assert added.text == "已登记 小美🎉（channels），等级 S，负责商务 Bob。"
+    assert added.text == "已登记 小美🎉（视频号），等级 S，负责商务 Bob。"
     [kept] = await bot.say(BOB, BD_CHAT, "/note 小美🎉 <b>hi</b> & 🎉")
     assert kept.text == "已记下 小美🎉 的备注：<b>hi</b> & 🎉"
     [card] = await bot.say(BOB, BD_CHAT, "/creator ＠小美🎉")
-    assert "类目：<i>美妆</i>" in card.text and "Bob: <b>hi</b> & 🎉" in card.text
+    assert "类目：<i>美妆</i>" in card.text and "Bob：<b>hi</b> & 🎉" in card.text
     [notes] = await bot.press(BOB, card, "备注")
     assert notes.text.startswith("小美🎉 的备注：\n• ") and notes.text.endswith("<b>hi</b> & 🎉")
 
@@ -214,6 +214,7 @@ async def test_block_and_unblock(bot: Driver) -> None:
 async def test_card_buttons_switch_views_and_check_who_pressed(
     bot: Driver, api: LocalBotAPI
 ) -> None:
+    await setup_chats(bot, "managers")
     await bot.say(ADA, ADA, f"/grant {BOB} bd")
     await bot.say(BOB, MANAGERS_CHAT, "/creator_add lily A")
     [lily] = await bot.services.repo(Creators).by_handle("lily")
@@ -228,7 +229,7 @@ async def test_card_buttons_switch_views_and_check_who_pressed(
     assert samples.text == "lily 的寄样：\n#1 Hydra Mask <50ml> — 已签收"
     assert [label for label, _ in samples.buttons[0]] == ["备注", "达人卡片"]
     [back] = await bot.press(ADA, card, "达人卡片")  # a manager may too
-    assert back.text.startswith("lily · A · other")
+    assert back.text.startswith("lily · A · 其他平台")
 
 
 async def test_list_filters_and_cap(bot: Driver) -> None:
@@ -243,10 +244,10 @@ async def test_list_filters_and_cap(bot: Driver) -> None:
     [listed] = await bot.say(BOB, BD_CHAT, "/creators")
     lines = listed.text.splitlines()
     assert lines[0] == "共 34 位达人："
-    assert lines[1] == "S lily · douyin · 12,000 · Bob"
+    assert lines[1] == "S lily · 抖音 · 12,000 · Bob"
     assert lines[-1] == "……还有 4 条。" and len(lines) == 32
     [s_only] = await bot.say(BOB, BD_CHAT, "/creators s")
-    assert s_only.text.splitlines() == ["共 1 位达人：", "S lily · douyin · 12,000 · Bob"]
+    assert s_only.text.splitlines() == ["共 1 位达人：", "S lily · 抖音 · 12,000 · Bob"]
     [mine] = await bot.say(BOB, BD_CHAT, "/creators mine")
     assert mine.text.startswith("共 1 位达人：")
     [lily] = await bot.services.repo(Creators).by_handle("lily")

@@ -36,7 +36,7 @@ async def test_group_language_is_set_by_a_group_admin_only(bot: Driver) -> None:
 
 async def test_bad_lang_argument_shows_usage(bot: Driver) -> None:
     [answer] = await bot.say(BOB, BOB, "/lang fr")
-    assert answer.text == "请选择：zh-hans, zh-hant, en。\n用法：/lang zh-hans|zh-hant|en"
+    assert answer.text == "请选择：zh-hans、zh-hant、en。\n用法：/lang zh-hans|zh-hant|en"
 
 
 async def test_admin_registers_bd_chat_and_grants_a_role(bot: Driver) -> None:

@@ -36,7 +36,7 @@ async def test_the_whole_path(bot: Driver, api: LocalBotAPI) -> None:
     assert edited.text.endswith("✅ 已催，达人已回复 — Bob 记录。") and edited.buttons == []
 
     [video] = await bot.say(BOB, BD_CHAT, "/video #1 https://v.douyin.com/iRNBho6u/")
-    assert "已登记视频 #1 lily — Hydra Mask 50ml (douyin)" in video.text
+    assert "已登记视频 #1 lily — Hydra Mask 50ml（抖音）" in video.text
     [good] = await bot.say(BOB, BD_CHAT, "/quality #1 good")
     assert "质量合格" in good.text and "/code #1" in good.text
 

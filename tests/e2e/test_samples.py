@@ -76,7 +76,7 @@ async def test_video_bad_input_changes_nothing(bot: Driver) -> None:
     assert "不是视频链接" in malformed.text
     assert await _stage(bot, 1) == "signed"
     [ok] = await bot.say(BOB, BD_CHAT, "/video #1 https://www.xiaohongshu.com/explore/6650a")
-    assert "(xiaohongshu)" in ok.text
+    assert "（小红书）" in ok.text
     [dup] = await bot.say(BOB, BD_CHAT, "/video #2 HTTPS://WWW.xiaohongshu.com/explore/6650a/")
     assert dup.text == "这个视频已经登记过了，在寄样 #1。"
     assert await _stage(bot, 2) == "signed"

@@ -12,7 +12,7 @@ FEATURE_DEMOS = ("bot.offline.demo_pipeline", "bot.offline.demo_sharers")
 
 
 async def load_demo(driver: Driver) -> None:
-    from bot.offline.console import GROUPS, PEOPLE
+    from bot.offline.cast import GROUPS, PEOPLE
 
     ada = PEOPLE["ada"].id
     for purpose, chat_id in GROUPS.items():

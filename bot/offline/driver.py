@@ -27,6 +27,8 @@ class Driver:
         self.api = api
         self.app = app
         self.services = services
+        # The latest message each person wrote in each chat, for replying to it.
+        self.last_said: dict[tuple[int, int], dict] = {}
 
     def _idle(self) -> bool:
         processor = self.app.update_processor
@@ -45,7 +47,8 @@ class Driver:
     ) -> list[SentMessage]:
         """`user` writes `text` in `chat`; returns what the bot sent or edited in response."""
         mark = self.api.mark()
-        self.api.send_message(user, chat, text, reply_to=reply_to)  # type: ignore[arg-type]
+        message = self.api.send_message(user, chat, text, reply_to=reply_to)  # type: ignore[arg-type]
+        self.last_said[(message["from"]["id"], message["chat"]["id"])] = message
         return await self._since(mark)
 
     async def press(self, user: User | int, target: object, button: str) -> list[SentMessage]:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from bot.clock import Clock
 from bot.config import load_settings
-from bot.offline.console import GROUPS, PEOPLE, declare_cast
+from bot.offline.cast import GROUPS, OTHER, PEOPLE, declare_cast
 from bot.offline.demo import load_demo
 from bot.offline.driver import Driver, running_bot
 from bot.offline.local_api import LocalBotAPI, SentMessage
@@ -29,7 +29,7 @@ from handlers.registry import Command, commands
 T = TypeVar("T")
 # The demo's clock: Sunday 2026-11-22 10:00 in Shanghai, as in the other tests.
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
-OTHER_GROUP = -1005  # a group the bot is in but nobody registered
+OTHER_GROUP = OTHER[1]  # a group the bot is in but nobody registered
 MANAGER_ID, STRANGER_ID = 8, 9
 # Who acts, by what they are: the console's cast (see bot/offline/console.py) plus a manager
 # and a stranger who never had anything to do with the bot.
@@ -102,9 +102,8 @@ class World:
         api.user(MANAGER_ID, "Mo", username="mo")
         api.user(STRANGER_ID, "Zed", username="zed", language_code="en")
         everyone = {p.id for p in PEOPLE.values()} | {MANAGER_ID, STRANGER_ID}
-        for chat_id in GROUPS.values():
-            api.chat(chat_id).members |= {MANAGER_ID, STRANGER_ID}
-        api.group(OTHER_GROUP, "Random group", admins={PEOPLE["ada"].id}, members=everyone)
+        for chat_id in CHATS.values():
+            api.chat(chat_id).members |= everyone
         self._running = running_bot(settings, self._services, api)
         self.driver = await self._running.__aenter__()
         await self._seed()

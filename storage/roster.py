@@ -130,7 +130,8 @@ class Roster:
 def _read(
     table: Table, cols: dict[str, int]
 ) -> tuple[list[tuple[int, str, dict[str, str]]], list[RowError], int]:
-    """(line, sharer_id, non-key cells by field) of each row that names a sharer, in order."""
+    """(line, sharer_id, non-key cells by field) of each row that names a sharer, in order;
+    the rejected rows, the table's own among them; the rows read."""
     rows: list[tuple[int, str, dict[str, str]]] = []
     errors: list[RowError] = []
     read = 0
@@ -144,7 +145,7 @@ def _read(
             errors.append(RowError(line, "self_referral", {"sharer": sid}))
         else:
             rows.append((line, sid, got))
-    return rows, errors, read
+    return rows, errors + table.rejected, read + len(table.rejected)
 
 
 def _apply(

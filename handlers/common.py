@@ -15,10 +15,11 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.domain.limits import MAX_TEXT, fit
+from bot.domain.limits import MAX_TEXT, clip, fit
 from bot.i18n import N_
 from bot.keyboards import ButtonSpec, keyboard
 
+ECHO_CHARS = 200
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "「": '"', "」": '"'})
 
 
@@ -31,7 +32,11 @@ class Refuse(Exception):
         self.params = params
 
     def render(self, ctx: BotContext) -> str:
-        params = {k: esc(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        # A refusal echoes what was typed; a pasted essay is shown by its start only.
+        params = {
+            k: esc(clip(v, ECHO_CHARS)) if isinstance(v, str) else v
+            for k, v in self.params.items()
+        }
         return ctx.t(self.message).format(**params)
 
 

@@ -97,6 +97,9 @@ class SampleRecord:
     chases: int
 
 
+# bot.domain.pipeline.is_overdue as a query (one parameter: now); /pipeline and
+# /creators overdue both read it, so they list the same samples.
+OVERDUE_SQL = "chase_due_at IS NOT NULL AND (chase_due_at <= ? OR reminders_sent > 0)"
 _COLUMNS = (
     "id, handle, platform, tier, owner_id, followers, category, status, blocked_reason,"
     " review_flag, last_contact_at"
@@ -353,10 +356,7 @@ class Creators:
             where.append("owner_id = ?")
             params.append(owner_id)
         if overdue_at is not None:
-            where.append(
-                "id IN (SELECT creator_id FROM samples WHERE chase_due_at IS NOT NULL"
-                " AND chase_due_at <= ? AND closed_at IS NULL)"
-            )
+            where.append(f"id IN (SELECT creator_id FROM samples WHERE {OVERDUE_SQL})")
             params.append(to_ts(overdue_at))
         clause = " AND ".join(where)
         total = await self.db.fetchval(f"SELECT COUNT(*) FROM creators WHERE {clause}", params)

@@ -18,7 +18,7 @@ from bot.domain.creators import fold
 from bot.domain.money import DomainError
 from bot.domain.pipeline import OPEN_STAGES, Event, Stage, apply_all
 from storage import audit
-from storage.creators import touch_contact
+from storage.creators import OVERDUE_SQL, touch_contact
 from storage.db import Database, from_ts, to_ts
 
 
@@ -518,7 +518,7 @@ class Samples:
 
 
 def _overdue_where(now: datetime, owner_id: int | None) -> tuple[str, list[object]]:
-    where = "chase_due_at IS NOT NULL AND (chase_due_at <= ? OR reminders_sent > 0)"
+    where = OVERDUE_SQL
     params: list[object] = [to_ts(now)]
     if owner_id is not None:
         where += " AND owner_id = ?"

@@ -84,7 +84,7 @@ def _yuan(field: str, text: str) -> int:
     try:
         fen = parse_yuan(cleaned)
     except MoneyError as exc:
-        code = "negative" if exc.code == "negative" else "not_a_number"
+        code = exc.code if exc.code in ("negative", "too_large") else "not_a_number"
         raise AdStatsError(code, field=field, value=text) from None
     if fen > MAX_MONEY_FEN:
         raise AdStatsError("too_large", field=field, value=text)

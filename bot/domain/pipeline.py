@@ -222,6 +222,12 @@ def next_chase_due(previous_due_or_last_chase: datetime, chase_every: timedelta)
     return previous_due_or_last_chase + chase_every
 
 
+def is_overdue(chase_due_at: datetime | None, reminders_sent: int, now: datetime) -> bool:
+    """A sample is overdue while it waits for a video and a chase has fallen due (or a reminder
+    went out already). The one definition: storage.creators.OVERDUE_SQL is this as a query."""
+    return chase_due_at is not None and (chase_due_at <= now or reminders_sent > 0)
+
+
 def effective_due(view: ChaseView, chase_every: timedelta) -> datetime | None:
     """The due time, pushed back when the BD chased by hand after the last reminder."""
     due = view.due_at

@@ -28,7 +28,6 @@ from handlers.common import BadUsage, Refuse, command_args, esc, is_private, rep
 from handlers.lookups import level_name, month_arg, month_label
 from handlers.registry import command
 from storage.commission import LINE_FIELDS, Commission, Line
-from storage.db import to_ts
 from storage.outbox import Queued
 from storage.sharers import Sharers
 
@@ -162,8 +161,8 @@ async def settle_resend(update: Update, ctx: BotContext) -> None:
     )
     states = await services.outbox.statuses(f"settle:{key}:")
     states |= await services.outbox.statuses(f"payout:{key}:")
-    keys = set(to_resend([m.key for m in messages], states, everything=everything))
-    again = [replace(m, key=f"{m.key}#r{to_ts(now)}") for m in messages if m.key in keys]
+    keys = to_resend([m.key for m in messages], states, everything=everything)
+    again = [replace(m, key=keys[m.key]) for m in messages if m.key in keys]
     queued = await services.outbox.enqueue_all(again, due_at=now, now=now)
     if queued:
         text = ctx.t.n(

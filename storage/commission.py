@@ -383,6 +383,14 @@ class Commission:
         ]
         return SettlePlan(month, gaps, lines, fixes, frozenset(settled))
 
+    async def settle(
+        self, rules: Rules, month: Month, tz: tzinfo, now: datetime, *, actor_id: int
+    ) -> list[Line]:
+        """Plan and store a settlement with no messages (the CLI and tests)."""
+        plan = await self.plan_settle(rules, month, tz, now)
+        await self.commit_settle(plan, rules, [], now=now, actor_id=actor_id)
+        return plan.lines
+
     async def commit_settle(
         self,
         plan: SettlePlan,

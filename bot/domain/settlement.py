@@ -107,17 +107,18 @@ def with_adjustment(
 
 def to_resend(
     keys: Iterable[str], states: Mapping[str, str], *, everything: bool = False
-) -> list[str]:
-    """Which of a settled month's messages (by their first key) to queue again.
+) -> dict[str, str]:
+    """Which of a settled month's messages (by their first key) to queue again, and the new
+    key of each (`<key>#r<n>`, n counting the earlier sends).
 
-    `states`: outbox status by key, for the first keys and the keys of earlier re-sends
-    (`<key>#r…`). A message still pending is left alone (it is on its way); one delivered
-    under any of its keys is sent again only when `everything` is asked for."""
-    out = []
+    `states`: outbox status by key, for the first keys and the keys of earlier re-sends. A
+    message still pending is left alone (it is on its way); one delivered under any of its
+    keys is sent again only when `everything` is asked for."""
+    out = {}
     for key in keys:
         family = [s for k, s in states.items() if k == key or k.startswith(key + "#r")]
         if "pending" in family:
             continue
         if everything or "sent" not in family:
-            out.append(key)
+            out[key] = f"{key}#r{len(family)}"
     return out

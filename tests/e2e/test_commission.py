@@ -31,11 +31,13 @@ async def test_worked_example_statements(bot: Driver) -> None:
         "Adjustment: ¥0.00",
         "Total: ¥872.50",
         # Clock: 2026-11-22; orders paid after 11-15 10:00 are still in the refund window.
-        "Not settled yet. Pending (refund window): ¥0.00 · confirmed: ¥852.50",
+        # Issue 9: the recruit reward was in the total but in neither part (¥852.50).
+        "Pending (refund window): ¥0.00 · confirmed: ¥872.50",
+        "Not settled yet.",
     ]
     [b] = await bot.say(BOB, BOB, "/commission")
     assert "直接佣金（6%）：¥60.00" in b.text and "二级佣金（你邀请的人）：¥3.00" in b.text
-    assert b.text.splitlines()[-2] == "合计：¥63.00"
+    assert b.text.splitlines()[-3] == "合计：¥63.00"
     [c] = await bot.say(CAI, CAI, "/commission 2026-11")
     assert "合计：¥18.00" in c.text
 
@@ -119,6 +121,9 @@ async def test_bad_months_and_unbound_people(bot: Driver) -> None:
     [bad] = await bot.say(BOB, BOB, "/commission 2026-13")
     assert bad.text.startswith("2026-13 不是月份：请写成 YYYY-MM")
     assert "用法：/commission [YYYY-MM] [sharer_id]" in bad.text
+    for month in ("0000-01", "9999-12", "2026-00"):  # issue 9: off the calendar
+        [bad] = await bot.say(BOB, BOB, f"/commission {month}")
+        assert bad.text.startswith(f"{month} 不是月份"), bad.text
     [future] = await bot.say(BOB, BOB, "/commission 2027-01")
     assert future.text == "2027-01 还没有开始。"
     [unbound] = await bot.say(ADA, ADA, "/me")

@@ -8,7 +8,7 @@ from bot.offline.driver import Driver
 from bot.offline.local_api import LocalBotAPI
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, SHARERS_CHAT
 from tests.e2e.test_commission import _worked
-from tests.storage.test_commission_repo import add_orders
+from tests.storage.test_commission_repo import add_orders, add_roster
 
 
 async def test_top_masks_names_and_shows_the_askers_rank(bot: Driver) -> None:
@@ -43,7 +43,7 @@ async def test_top_week_sku_and_bad_input(bot: Driver) -> None:
                                         "paid", "u8")])  # fmt: skip
     [week] = await bot.say(EVE, EVE, "/top week")
     assert week.text.splitlines()[:2] == [
-        "Leaderboard, week Nov 16, 2026 – Nov 22, 2026 · valid sales",
+        "Leaderboard, this week (16 Nov 2026 – 22 Nov 2026) · valid sales",
         "1. 陈*春 — ¥777.00",
     ]
     assert week.text.splitlines()[-1] == "You have no sales in this period yet."
@@ -51,14 +51,37 @@ async def test_top_week_sku_and_bad_input(bot: Driver) -> None:
     assert sku.text.splitlines()[1:] == ["1. A********g — ¥200.00", "Your rank: #1 · ¥200.00"]
     [bad] = await bot.say(EVE, EVE, "/top 2026-13")
     assert bad.text.startswith("2026-13 is not a month")
+    # Issue 9: a month off the calendar ended in an internal error.
+    for month in ("0000-05", "9999-12", "2026-00"):
+        [bad] = await bot.say(EVE, EVE, f"/top {month}")
+        assert bad.text.startswith(f"{month} is not a month"), bad.text
+        assert "Usage: /top" in bad.text
+
+
+async def test_masked_names_tell_people_apart(bot: Driver) -> None:
+    # Issue 9: three different names all masked to 阿*.
+    await add_roster(bot.services.db, [("P1", "阿甲", "", "", ""), ("P2", "阿乙", "", "", ""),
+                                       ("P3", "阿丙", "", "", "")])  # fmt: skip
+    await add_orders(bot.services.db, [
+        ("p1", "P1", "2026-11-02 10:00", "S", 30000, 0, "paid", "x1"),
+        ("p2", "P2", "2026-11-02 10:00", "S", 20000, 0, "paid", "x2"),
+        ("p3", "P3", "2026-11-02 10:00", "S", 10000, 0, "paid", "x3"),
+    ])  # fmt: skip
+    [board] = await bot.say(BOB, SHARERS_CHAT, "/top 2026-11")
+    assert board.text.splitlines()[1:4] == [
+        "1. 阿*甲 — ¥300.00",
+        "2. 阿*乙 — ¥200.00",
+        "3. 阿*丙 — ¥100.00",
+    ]
 
 
 async def test_weekly_and_monthly_posts_go_out_once(bot: Driver, api: LocalBotAPI) -> None:
     await _worked(bot)
     sent = await bot.wait(timedelta(days=1))  # Monday 2026-11-23
     posts = [m for m in sent if m.chat_id == SHARERS_CHAT]
+    # Posted on Monday about the week before: titled as last week.
     assert [m.text.splitlines()[0] for m in posts] == [
-        "排行榜（2026年11月16日 – 2026年11月22日 这周） · 有效销售额"
+        "上周排行榜（2026年11月16日至2026年11月22日） · 有效销售额"
     ]
     assert await bot.services.outbox.state("top:week:2026-W47") is not None
     assert [m for m in await bot.tick() if m.chat_id == SHARERS_CHAT] == []
@@ -71,7 +94,7 @@ async def test_weekly_and_monthly_posts_go_out_once(bot: Driver, api: LocalBotAP
 async def test_team_for_leaders(bot: Driver) -> None:
     await _worked(bot)
     [refused] = await bot.say(BOB, BOB, "/team")
-    assert refused.text == "/team 仅限：团长, 管理者。"
+    assert refused.text == "/team 仅限：团长、管理者。"
     await bot.say(ADA, ADA, "/leader A")
     [team] = await bot.say(EVE, EVE, "/team")
     assert team.text.splitlines() == [

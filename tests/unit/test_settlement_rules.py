@@ -48,6 +48,11 @@ def test_to_resend_skips_what_was_delivered_or_is_on_its_way() -> None:
         "settle:2026-11:A": "sent",
         "settle:2026-11:B": "pending",
     }
-    assert to_resend(keys, states) == ["payout:2026-11:csv"]
-    assert to_resend(keys, states, everything=True) == keys[:3]
-    assert to_resend(["settle:2026-11:C"], states) == ["settle:2026-11:C"]  # bound since
+    assert to_resend(keys, states) == {"payout:2026-11:csv": "payout:2026-11:csv#r1"}
+    assert to_resend(keys, states, everything=True) == {
+        "payout:2026-11:csv": "payout:2026-11:csv#r1",
+        "payout:2026-11:xlsx": "payout:2026-11:xlsx#r2",
+        "settle:2026-11:A": "settle:2026-11:A#r1",
+    }
+    # Someone bound since the settlement has no message yet.
+    assert to_resend(["settle:2026-11:C"], states) == {"settle:2026-11:C": "settle:2026-11:C#r0"}

@@ -100,14 +100,15 @@ def perform(world: World, action: Say | Press | Wait, errors: Recorder) -> Outco
 
 def _press(world: World, action: Press, outcome: Outcome) -> bool:
     who = PERSONAS[action.who]
-    candidates = world.pressable(who, action.where)
+    candidates = world.pressable(who)
     if not candidates:
         return False
     message = candidates[-1 - action.message % len(candidates)]
     buttons = [(label, data) for row in message.buttons for label, data in row if data]
     label, data = buttons[action.button % len(buttons)]
     outcome.button_data = data
-    outcome.pressed = f"[{label}] ({data}) on {message.text[:80]!r}"
+    where = world.label(message.chat_id)
+    outcome.pressed = f"[{label}] ({data}) in {where} on {message.text[:80]!r}"
     outcome.sent = world.run(world.driver.press(who, message, label))
     return True
 

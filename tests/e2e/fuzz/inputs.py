@@ -92,8 +92,10 @@ def _word(word: str) -> st.SearchStrategy[str]:
         value = st.builds(lambda k, v: f"{k}={v}", key, _number | st.sampled_from(["brand", "x"]))
     elif ">=" in word:
         value = _number.map(lambda n, w=word: w.replace("N", n))
+    elif word in SLOTS:  # a bare YYYY-MM
+        value = SLOTS[word]
     elif "|" in word:
-        value = st.sampled_from(word.split("|"))
+        value = _slot(word)
     else:
         value = st.just(word)
     # Now and then the wrong kind of thing where a value belongs.
@@ -134,12 +136,11 @@ class Say:
 @dataclass(frozen=True)
 class Press:
     who: str
-    where: str
-    message: int  # picks among the pressable messages there, newest first
+    message: int  # picks among the messages with buttons this person can see, newest first
     button: int
 
     def __str__(self) -> str:
-        return f"{self.who} presses in {self.where} (message {self.message}, button {self.button})"
+        return f"{self.who} presses a button (message {self.message}, button {self.button})"
 
 
 @dataclass(frozen=True)
@@ -151,21 +152,23 @@ class Wait:
 
 
 def says(registered: list[Command]) -> st.SearchStrategy[Say]:
-    def one(command: Command) -> st.SearchStrategy[str]:
+    def typed(command: Command) -> st.SearchStrategy[str]:
         args = st.one_of(usage_arguments(command.usage), usage_arguments(command.usage), arguments)
         suffix = st.sampled_from(["", "", "", "@crewbot_bot"])
         return st.builds(lambda at, a: f"/{command.name}{at} {a}".rstrip()[:4096], suffix, args)
 
-    text = st.one_of(*(one(c) for c in registered))
+    # sampled_from, not one_of: every command comes up about as often as any other.
+    text = st.sampled_from(registered).flatmap(typed)
     return st.builds(Say, persona, chat, text)
 
 
-presses = st.builds(Press, persona, chat, st.integers(0, 5), st.integers(0, 7))
+presses = st.builds(Press, persona, st.integers(0, 30), st.integers(0, 7))
 waits = st.builds(Wait, st.integers(1, 6))
 
 
 def actions(registered: list[Command]) -> st.SearchStrategy[list[Say | Press | Wait]]:
     # Mostly commands; presses need earlier answers with buttons; time passes now and then.
-    say = says(registered)
-    one = st.one_of(say, say, say, say, say, say, presses, presses, waits)
+    strategies = {"say": says(registered), "press": presses, "wait": waits}
+    kinds = ["say"] * 8 + ["press"] * 3 + ["wait"]
+    one = st.sampled_from(kinds).flatmap(strategies.__getitem__)
     return st.lists(one, min_size=1, max_size=4)

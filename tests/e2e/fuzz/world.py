@@ -152,19 +152,24 @@ class World:
 
     # ---------------------------------------------------------------- acting
 
+    def label(self, chat_id: int) -> str:
+        names = {v: k for k, v in CHATS.items()}
+        return names.get(chat_id, f"dm of {chat_id}")
+
     def chat_id(self, who: int, where: str) -> int:
         return who if where == "dm" else CHATS[where]
 
     def say(self, who: int, where: str, text: str, reply_to: SentMessage | None = None):
         return self.run(self.driver.say(who, self.chat_id(who, where), text, reply_to=reply_to))
 
-    def pressable(self, who: int, where: str) -> list[SentMessage]:
-        """Bot messages with callback buttons that this person can see in that chat."""
-        chat_id = self.chat_id(who, where)
+    def pressable(self, who: int) -> list[SentMessage]:
+        """Bot messages with callback buttons this person can see: in groups or their DM."""
         return [
             m
-            for m in self.api.sent_to(chat_id)
-            if not m.deleted and any(data for row in m.buttons for _, data in row)
+            for m in self.api.sent
+            if (m.chat_id < 0 or m.chat_id == who)
+            and not m.deleted
+            and any(data for row in m.buttons for _, data in row)
         ]
 
 

@@ -75,7 +75,7 @@ _KEYS = ["posts", "followers", "adult", "female", "interaction", "median_views",
 def _slot(name: str) -> st.SearchStrategy[str]:
     if "|" in name:
         parts = name.split("|")
-        return st.one_of(*(SLOTS.get(p, st.just(p)) for p in parts))
+        return st.one_of(*(SLOTS.get(p.strip("<>"), st.just(p)) for p in parts))
     if name in SLOTS:
         return SLOTS[name]
     return _number if name in _NUMERIC else _words

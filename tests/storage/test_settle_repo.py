@@ -177,7 +177,7 @@ def _figures(st_: Statement) -> list[object]:
     return [getattr(st_, f) for f in FROZEN]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(order, max_size=12), st.lists(change, max_size=4))
 def test_money_paths_through_the_store(orders: list[tuple], changes: list[tuple]) -> None:  # type: ignore[type-arg]
     """Statements from the store agree with the domain engine; settling freezes them; later

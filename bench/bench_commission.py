@@ -105,7 +105,7 @@ def build(path: Path, n_orders: int) -> None:
 def _orders(conn: sqlite3.Connection, batch: list[tuple[object, ...]]) -> None:
     conn.executemany(
         "INSERT INTO orders (order_id, paid_at, month, day, sharer_id, buyer_id, sku, amount_fen,"
-        " status, valid_fen, fingerprint, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
+        " status, valid_fen, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         batch,
     )
     conn.commit()

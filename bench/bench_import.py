@@ -9,7 +9,7 @@
     the same `orders` table (same primary key and indexes, from the migration), one
     transaction, the bot's pragmas (WAL, synchronous=NORMAL); only the status word is mapped,
     because the table's CHECK constraint would refuse 已完成;
-(2) ours: `python -m bot import`'s code path (handlers.imports.import_orders_file: read, stage,
+(2) ours: `python -m bot import`'s code path (bot.imports.import_file: read, stage,
     validate in SQL (slow rows by the domain parser), upsert, rollups, audit, report) into a
     fresh database whose roster was imported first;
 (3) ours again: re-import of the unchanged file.
@@ -33,8 +33,8 @@ import time
 from pathlib import Path
 
 from bot.config import load_settings
+from bot.imports import import_file
 from bot.services import Services
-from handlers.imports import import_orders_file, import_roster_file
 
 STATUS = {
     "": "paid",
@@ -65,14 +65,14 @@ def baseline(data: bytes, path: Path) -> tuple[int, float]:
     # 订单号,支付时间,分享员ID,买家ID,商品ID,商品名称,数量,实付金额,退款金额,订单状态,达人昵称
     rows = [
         (c[0], c[1], 0, 0, c[2], c[3], c[4], c[5], c[6], c[7], c[8] or 0, STATUS[c[9]], 0,
-         c[10], 0, 0)
+         c[10], 0)
         for c in reader
     ]  # fmt: skip
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO orders (order_id, paid_at, month, day, sharer_id, buyer_id, sku, product,"
-        " quantity, amount_fen, refund_fen, status, valid_fen, creator, fingerprint,"
-        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " quantity, amount_fen, refund_fen, status, valid_fen, creator,"
+        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     conn.execute("COMMIT")
@@ -84,14 +84,14 @@ async def ours(data: bytes, name: str, roster: bytes, path: Path) -> tuple[float
     settings = load_settings(telegram_bot_token="1:bench", database_path=path)
     services = await Services.create(settings)
     try:
-        await import_roster_file(services, roster, "roster.csv", actor_id=None)
+        await import_file(services, "sharers", roster, "roster.csv", actor_id=None)
         os.sync()
         started = time.perf_counter()
-        report = await import_orders_file(services, data, name, actor_id=None)
+        report = await import_file(services, "orders", data, name, actor_id=None)
         first = time.perf_counter() - started
         os.sync()
         started = time.perf_counter()
-        again = await import_orders_file(services, data, name, actor_id=None)
+        again = await import_file(services, "orders", data, name, actor_id=None)
         second = time.perf_counter() - started
         drift = await services.db.fetchval("SELECT count(*) FROM orders")
         return first, second, f"{report.splitlines()[0]}\n{again.splitlines()[0]}\n{drift:,} stored"

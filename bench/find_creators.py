@@ -59,8 +59,8 @@ async def fill(services: Services) -> None:
         )  # fmt: skip
         await conn.executemany(
             "INSERT INTO orders (order_id, paid_at, month, day, amount_fen, status, valid_fen,"
-            " creator, fingerprint, imported_at) VALUES (?, ?, 202611, 20261101, ?, 'paid', ?,"
-            " ?, 0, ?)",
+            " creator, imported_at) VALUES (?, ?, 202611, 20261101, ?, 'paid', ?,"
+            " ?, ?)",
             [
                 (f"o{i}", ts, fen, fen, f"C{rng.randint(0, CREATORS)}" if i % 3 else "", ts)
                 for i in range(ORDERS)

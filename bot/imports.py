@@ -264,9 +264,9 @@ async def run_import(
         run = _Run(services, filename, hashlib.sha256(data).hexdigest(), actor_id, counter.set)
         result = await _watched(kind.store(table, run), counter, progress, every)
     except MissingColumns as exc:
-        missing = ", ".join("/".join(kind.aliases.get(f, (f,))) for f in exc.missing)
+        missing = t.join("/".join(kind.aliases.get(f, (f,))[:3]) for f in exc.missing)
         text = t("The file lacks the columns {missing}. Headers found: {found}. Nothing imported.")
-        return text.format(missing=_esc(missing), found=_esc(", ".join(exc.found) or "—"))
+        return text.format(missing=_esc(missing), found=_esc(t.join(exc.found) or "—"))
     except TableError as exc:
         message = TABLE_ERRORS.get(exc.code, TABLE_ERRORS["unreadable"])
         params = {"limit": t.number(exc.params.get("limit", 0)), "line": exc.params.get("line")}

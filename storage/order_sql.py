@@ -407,7 +407,7 @@ TOUCHED_SQL = (
     "INSERT INTO temp.touched SELECT i.order_id, o.order_id IS NULL FROM temp.incoming i"
     f" LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL OR NOT ({_SAME})"
 )
-_INTO = f"INSERT INTO orders ({', '.join(_ORDER)}, fingerprint, raw_fp, imported_at)"
+_INTO = f"INSERT INTO orders ({', '.join(_ORDER)}, raw_fp, imported_at)"
 _SET_LOADED = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "raw_fp"))
 
 
@@ -417,7 +417,7 @@ def bulk_orders_sql(now_ts: int, ids: IdOrder) -> str:
     is the file order: walked forwards when the ids rise, backwards (the first row of an id
     stays) when they fall, else sorted by id and line."""
     select = (
-        f"{_INTO} SELECT {', '.join(_ORDER[:12])}, {_VALID}, creator, 0, raw_fp, {int(now_ts)}"
+        f"{_INTO} SELECT {', '.join(_ORDER[:12])}, {_VALID}, creator, raw_fp, {int(now_ts)}"
         " FROM temp.parsed WHERE true"  # WHERE: the upsert's parsing rule
     )
     if ids.rising:
@@ -439,7 +439,7 @@ def upsert_orders_sql(now_ts: int) -> str:
     cols = ", ".join(f"i.{c}" for c in _ORDER)
     sets = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "raw_fp", "imported_at"))
     return (
-        f"{_INTO} SELECT {cols}, 0, i.raw_fp, {int(now_ts)} FROM temp.touched t"
+        f"{_INTO} SELECT {cols}, i.raw_fp, {int(now_ts)} FROM temp.touched t"
         f" JOIN temp.incoming i ON i.order_id = t.order_id WHERE true"
         f" ON CONFLICT(order_id) DO UPDATE SET {sets}"
     )

@@ -7,8 +7,8 @@ import io
 
 from openpyxl import Workbook
 
+from bot.imports import import_file
 from bot.offline.driver import Driver
-from handlers.creators_import import import_creators_file
 from storage.creators import Creators
 from storage.db import to_ts
 from tests.conftest import T0
@@ -71,7 +71,7 @@ async def test_creator_stats_bad_input(bot: Driver) -> None:
 async def test_find_ranks_with_the_bots_own_figures(bot: Driver) -> None:
     await setup_chats(bot, "bd")
     await bot.say(ADA, ADA, "/lang en")
-    report = await import_creators_file(bot.services, EXPORT.encode(), "x.csv", actor_id=BOB)
+    report = await import_file(bot.services, "creators", EXPORT.encode(), "x.csv", actor_id=BOB)
     assert "3 new" in report or "新增 3" in report
     found = await creators(bot)
     # mia delivered every sample and sold; lily never answered.
@@ -90,8 +90,8 @@ async def test_find_ranks_with_the_bots_own_figures(bot: Driver) -> None:
             )  # fmt: skip
         await conn.execute(
             "INSERT INTO orders (order_id, paid_at, month, day, amount_fen, status, valid_fen,"
-            " creator, fingerprint, imported_at) VALUES ('o1', 0, 202611, 20261101, 5000000,"
-            " 'paid', 5000000, 'MIA', 0, 0)"
+            " creator, imported_at) VALUES ('o1', 0, 202611, 20261101, 5000000,"
+            " 'paid', 5000000, 'MIA', 0)"
         )
     [sales] = await bot.say(ADA, ADA, "/find 美妆 goal=sales")
     lines = sales.text.splitlines()
@@ -113,7 +113,7 @@ async def test_find_ranks_with_the_bots_own_figures(bot: Driver) -> None:
 
 async def test_find_bad_filters(bot: Driver) -> None:
     await setup_chats(bot, "bd")
-    await import_creators_file(bot.services, EXPORT.encode(), "x.csv", actor_id=BOB)
+    await import_file(bot.services, "creators", EXPORT.encode(), "x.csv", actor_id=BOB)
     cases = {
         "/find 美装": "没有达人属于类目 美装。",
         "/find 护肤品": "没有达人属于类目 护肤品。你是不是要找：护肤？",
@@ -142,9 +142,11 @@ async def test_import_by_document_is_idempotent_and_reports_bad_rows(bot: Driver
     [report] = await bot.upload(BOB, BOB, data, "达人广场.csv", "/import_creators")
     assert report.text.splitlines() == [
         "从 达人广场.csv 导入达人：读取 6 行，新增 3，更新 0，未变 0，拒绝 3。",
-        "第 5 行：bad guy 不能作为达人昵称（不能有空格，最多 64 个字符）。",
-        "第 6 行： 不能作为达人昵称（不能有空格，最多 64 个字符）。",
-        "第 7 行：未知平台 mars：可用 tiktok、douyin、channels、xiaohongshu 或 other。",
+        "",
+        "跳过的行：",
+        "第 5 行：“bad guy” 不能作为达人昵称（不能有空格，最多 64 个字符）",
+        "第 6 行：没有达人昵称",
+        "第 7 行：未知平台 “mars”（可用：抖音、视频号、小红书、TikTok 或其他）",
     ]
     found = await creators(bot)
     assert set(found) == {"lily", "mia", "小美🎉"}
@@ -179,16 +181,16 @@ async def test_import_refusals_change_nothing(bot: Driver) -> None:
         ADA, ADA, "粉丝数,平台\n1,抖音\n".encode(), "x.csv", "/import_creators"
     )
     assert missing.text == (
-        "x.csv 缺少达人昵称列（handle 或 达人昵称）。找到的表头：粉丝数, 平台。没有做任何更改。"
+        "文件缺少这些列：handle/creator/达人昵称。找到的表头：粉丝数、平台。没有导入任何数据。"
     )
     [junk] = await bot.upload(ADA, ADA, b"\x00\x01\x02", "x.bin", "/import_creators")
     assert junk.text == "x.bin 不是 CSV 或 XLSX 文件。"
     [group] = await bot.upload(ADA, BD_CHAT, EXPORT.encode(), "x.csv", "/import_creators")
-    assert group.text == "请在私聊中把文件发给我。"
+    assert group.text == "请在与我的私聊中使用 /import_creators。"
     [role] = await bot.upload(CAI, CAI, EXPORT.encode(), "x.csv", "/import_creators")
-    assert role.text == "仅限：管理者。"
+    assert role.text == "/import_creators 仅限：管理者。"
     [hint] = await bot.say(ADA, ADA, "/import_creators")
-    assert hint.text == "请把达人文件（CSV 或 XLSX）发给我，并附上说明 /import_creators。"
+    assert hint.text.startswith("请把达人文件（CSV 或 XLSX）发给我，并附上说明 /import_creators。")
     assert await creators(bot) == {}
 
 
@@ -202,14 +204,16 @@ async def test_xlsx_import_with_owner_and_cli_unassigned(bot: Driver) -> None:
     sheet.append(["mia", "tiktok", "A", 2000, "nobody", ""])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = await import_creators_file(bot.services, buffer.getvalue(), "x.xlsx", actor_id=None)
+    report = await import_file(bot.services, "creators", buffer.getvalue(), "x.xlsx", actor_id=None)
     assert report.splitlines() == [
         "从 x.xlsx 导入达人：读取 2 行，新增 1，更新 0，未变 0，拒绝 1。",
+        "",
+        "跳过的行：",
         "第 3 行：未知的负责商务 nobody",
     ]
     [lily] = await bot.services.repo(Creators).by_handle("lily")
     assert (lily.tier, lily.owner_id, lily.followers) == ("S", BOB, 15000)
-    await import_creators_file(bot.services, b"handle\nzoe\n", "y.csv", actor_id=None)
+    await import_file(bot.services, "creators", b"handle\nzoe\n", "y.csv", actor_id=None)
     [card] = await bot.say(BOB, BD_CHAT, "/creator zoe")
     assert "负责商务：未分配" in card.text
     entry = (await bot.services.audit.entries("creators"))[0]

@@ -39,8 +39,8 @@ async def add_order(bot: Driver, order_id: str, creator: str, valid_fen: int) ->
     async with bot.services.db.transaction() as conn:
         await conn.execute(
             "INSERT INTO orders (order_id, paid_at, month, day, amount_fen, status, valid_fen,"
-            " creator, fingerprint, imported_at) VALUES (?, ?, 202611, 20261120, ?, 'paid', ?,"
-            " ?, 0, ?)",
+            " creator, imported_at) VALUES (?, ?, 202611, 20261120, ?, 'paid', ?,"
+            " ?, ?)",
             (order_id, to_ts(T0), valid_fen, valid_fen, creator, to_ts(T0)),
         )
 

@@ -124,8 +124,8 @@ async def test_missing_columns_are_refused_with_the_headers_found(bot: Driver) -
     text = "订单号,下单日期,金额\no1,2026-11-05,12.00\n"
     [done] = await bot.upload(ADA, ADA, text.encode(), "orders.csv", "/import")
     assert done.text == (
-        "文件缺少这些列：paid_at/支付时间/下单时间, amount/实付金额/订单金额。"
-        "找到的表头：订单号, 下单日期, 金额。没有导入任何数据。"
+        "文件缺少这些列：paid_at/支付时间/下单时间、amount/实付金额/订单金额。"
+        "找到的表头：订单号、下单日期、金额。没有导入任何数据。"
     )
     assert await rows(bot, "SELECT count(*) FROM orders") == [(0,)]
     assert await rows(bot, "SELECT count(*) FROM imports") == [(0,)]

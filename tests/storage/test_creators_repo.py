@@ -81,8 +81,8 @@ async def test_profiles_agree_with_compute_stats(services: Services) -> None:
         await conn.execute("DELETE FROM samples WHERE id = 7")
         await conn.execute(
             "INSERT INTO orders (order_id, paid_at, month, day, amount_fen, status, valid_fen,"
-            " creator, fingerprint, imported_at) VALUES ('o', 0, 1, 1, 990, 'paid', 990,"
-            " '@C3', 0, 0)"
+            " creator, imported_at) VALUES ('o', 0, 1, 1, 990, 'paid', 990,"
+            " '@C3', 0)"
         )
     profiles = {p.handle: p for p in await repo.profiles()}
     for cid in ids:

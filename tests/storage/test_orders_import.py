@@ -46,7 +46,7 @@ async def test_local_day_and_month_follow_the_time_zone(services: Services) -> N
 
 FIELDS = (
     "SELECT order_id, paid_at, month, day, sharer_id, buyer_id, sku, product, quantity,"
-    " amount_fen, refund_fen, status, valid_fen, creator, fingerprint, imported_at FROM orders"
+    " amount_fen, refund_fen, status, valid_fen, creator, imported_at FROM orders"
     " ORDER BY 1"
 )  # all but raw_fp, the hash of the raw cells last imported
 

@@ -57,27 +57,26 @@ async def enqueue_in(
 ) -> int:
     """Queue messages inside the caller's open transaction, so that they are queued if and
     only if what they announce is stored. Returns how many were new (a known key is skipped)."""
-    new = 0
-    for item in items:
-        doc = item.document
-        cursor = await conn.execute(
-            "INSERT INTO outbox (key, chat_id, text, parse_mode, buttons, document_name,"
-            " document, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(key) DO NOTHING",
+    cursor = await conn.executemany(
+        "INSERT INTO outbox (key, chat_id, text, parse_mode, buttons, document_name,"
+        " document, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(key) DO NOTHING",
+        [
             (
                 item.key,
                 item.chat_id,
                 item.text,
                 item.parse_mode,
                 json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None,
-                doc[0] if doc else None,
-                doc[1] if doc else None,
+                item.document[0] if item.document else None,
+                item.document[1] if item.document else None,
                 to_ts(due_at),
                 to_ts(now),
-            ),
-        )
-        new += cursor.rowcount > 0
-    return new
+            )
+            for item in items
+        ],
+    )
+    return max(cursor.rowcount, 0)
 
 
 class Outbox:

@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 from bot.domain.creator_rows import CREATOR_ALIASES, parse_creator_row
 from bot.domain.import_rows import RowError
 from bot.domain.money import DomainError
-from bot.domain.orders import ORDER_ALIASES
+from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
 from bot.domain.tables import MissingColumns, Table, TableError, map_headers, read_table
 from bot.i18n import N_, Translator
 from bot.services import Services
@@ -221,7 +221,7 @@ KINDS = {
     kind.name: kind
     for kind in (
         ImportKind(
-            "orders", "import", ORDER_ALIASES, frozenset({"order_id", "paid_at", "amount"}),
+            "orders", "import", ORDER_ALIASES, ORDER_REQUIRED,
             N_("Orders from {filename}: {read} rows read, {new} new, {updated} updated, "
                "{unchanged} unchanged, {rejected} rejected."),
             N_("Sharer ids not bound to a Telegram account yet ({n}):"),

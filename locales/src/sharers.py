@@ -53,8 +53,8 @@ MESSAGES = [
     ),
     (
         "{person} asks to be linked to sharer id {sharer_id}.",
-        "{person} 申请绑定分享员 ID {sharer_id}。",
-        "{person} 申請綁定分享員 ID {sharer_id}。",
+        "{person}申请绑定分享员 ID {sharer_id}。",
+        "{person}申請綁定分享員 ID {sharer_id}。",
     ),
     ("Approve", "批准", "批准"),
     ("Reject", "拒绝", "拒絕"),
@@ -65,8 +65,8 @@ MESSAGES = [
         "你綁定分享員 ID {sharer_id} 的申請已交給管理者，結果出來後我會通知你。",
     ),
     ("Done.", "完成。", "完成。"),
-    ("Approved by {name}.", "已由 {name} 批准。", "已由 {name} 批准。"),
-    ("Rejected by {name}.", "已由 {name} 拒绝。", "已由 {name} 拒絕。"),
+    ("Approved by {name}.", "已由{name}批准。", "已由{name}批准。"),
+    ("Rejected by {name}.", "已由{name}拒绝。", "已由{name}拒絕。"),
     (
         "You are now linked to sharer id {sharer_id}: send /me to see your figures.",
         "你已绑定分享员 ID {sharer_id}：发送 /me 查看你的数据。",
@@ -79,8 +79,8 @@ MESSAGES = [
     ),
     (
         "You joined through {name}'s invitation.",
-        "你是通过 {name} 的邀请加入的。",
-        "你是透過 {name} 的邀請加入的。",
+        "你是通过{name}的邀请加入的。",
+        "你是透過{name}的邀請加入的。",
     ),
     ("Your invitation link: {link}", "你的邀请链接：{link}", "你的邀請連結：{link}"),
     (
@@ -90,14 +90,14 @@ MESSAGES = [
     ),
     (
         "You joined through {name}'s invitation. Welcome!",
-        "你通过 {name} 的邀请加入了，欢迎！",
-        "你透過 {name} 的邀請加入了，歡迎！",
+        "你通过{name}的邀请加入了，欢迎！",
+        "你透過{name}的邀請加入了，歡迎！",
     ),
     (
         "Welcome! {name} invited you. Send /bind followed by your sharer id to link your account; "
         "the invitation counts once a manager approves it.",
-        "欢迎！{name} 邀请了你。发送 /bind 加上你的分享员 ID 来绑定账号；管理者批准后邀请即生效。",
-        "歡迎！{name} 邀請了你。傳送 /bind 加上你的分享員 ID 來綁定帳號；管理者批准後邀請即生效。",
+        "欢迎！{name}邀请了你。发送 /bind 加上你的分享员 ID 来绑定账号；管理者批准后邀请即生效。",
+        "歡迎！{name}邀請了你。傳送 /bind 加上你的分享員 ID 來綁定帳號；管理者批准後邀請即生效。",
     ),
     (
         "Give the sharer id of the new team leader.",
@@ -109,8 +109,8 @@ MESSAGES = [
             "{name} is now a team leader; {n} of their invitees joined the team.",
             "{name} is now a team leader; {n} of their invitees joined the team.",
         ),
-        "{name} 现在是团长；其邀请的 {n} 人加入了团队。",
-        "{name} 現在是團長；其邀請的 {n} 人加入了團隊。",
+        "{name}现在是团长；其邀请的 {n} 人加入了团队。",
+        "{name}現在是團長；其邀請的 {n} 人加入了團隊。",
     ),
     (
         "You no longer appear on leaderboards (/show_me undoes it).",
@@ -238,7 +238,7 @@ MESSAGES = [
         "你的排名：第 {rank} 名 · {amount}",
         "你的排名：第 {rank} 名 · {amount}",
     ),
-    ("{name}'s rank: #{rank}", "{name} 的排名：第 {rank} 名", "{name} 的排名：第 {rank} 名"),
+    ("{name}'s rank: #{rank}", "{name}的排名：第 {rank} 名", "{name}的排名：第 {rank} 名"),
     ("Say on or off.", "请说 on 或 off。", "請說 on 或 off。"),
     (
         "Only a group admin or a manager can change this.",
@@ -340,8 +340,8 @@ MESSAGES = [
     ),
     (
         "• Boost: {sku} at {rate} from {start} to {end}.",
-        "• 短期激励：{sku} 在 {start} 至 {end} 按 {rate}。",
-        "• 短期激勵：{sku} 在 {start} 至 {end} 按 {rate}。",
+        "• 短期激励：{sku} 在{start}至{end}按 {rate}。",
+        "• 短期激勵：{sku} 在{start}至{end}按 {rate}。",
     ),
     (
         "• Team leaders: {rate} of the team's valid sales from {amount} a month.",

@@ -19,7 +19,7 @@ async def test_top_masks_names_and_shows_the_askers_rank(bot: Driver) -> None:
         "1. A********g — ¥10,450.10",
         "2. B****i — ¥1,000.00",
         "3. 陈*春 — ¥300.00",
-        "Bob 的排名：第 2 名",  # in a group: the rank, not the amount
+        "Bob的排名：第 2 名",  # in a group: the rank, not the amount
     ]
     [mine] = await bot.say(BOB, BOB, "/top")
     assert mine.text.splitlines()[-1] == "你的排名：第 2 名 · ¥1,000.00"

@@ -40,10 +40,10 @@ async def test_bind_is_approved_by_a_manager_and_the_person_is_told(bot: Driver)
     )
     [request] = to(await bot.tick(), MANAGERS_CHAT)
     assert request.chat_id == MANAGERS_CHAT
-    assert request.text == "Eve 申请绑定分享员 ID A。"
+    assert request.text == "Eve申请绑定分享员 ID A。"
     assert request.buttons == [[("批准", "bind:ok:1"), ("拒绝", "bind:no:1")]]
     [edited] = await bot.press(ADA, MANAGERS_CHAT, "批准")
-    assert edited.text == "Eve 申请绑定分享员 ID A。\n已由 Ada 批准。" and edited.buttons == []
+    assert edited.text == "Eve申请绑定分享员 ID A。\n已由Ada批准。" and edited.buttons == []
     [told] = to(await bot.tick(), EVE)
     assert told.chat_id == EVE
     assert told.text == "You are now linked to sharer id A: send /me to see your figures."
@@ -63,7 +63,7 @@ async def test_only_managers_may_press_and_a_double_press_counts_once(
     assert api.answer_for(update)["text"] == "仅限：管理者。"
     assert await bot.services.repo(Sharers).by_user(BOB) is None
     [edited] = await bot.press(ADA, request, "拒绝")
-    assert edited.text.endswith("已由 Ada 拒绝。")
+    assert edited.text.endswith("已由Ada拒绝。")
     assert edited.buttons == []  # the decision replaces the buttons
     [told] = to(await bot.tick(), BOB)
     assert told.text == "管理者没有批准将你绑定到分享员 ID B。"
@@ -116,7 +116,7 @@ async def test_invite_link_makes_the_opener_a_recruit(bot: Driver) -> None:
     [self_ref] = await bot.say(BOB, BOB, f"/start r_{code}")
     assert self_ref.text == "不能邀请自己。"
     [remembered] = await bot.say(CAI, CAI, f"/start r_{code}")  # not bound yet
-    assert remembered.text.startswith("欢迎！Dora 邀请了你。")
+    assert remembered.text.startswith("欢迎！Dora邀请了你。")
     await bind(bot, CAI, "X9")
     assert (await bot.services.repo(Sharers).get("X9")).inviter_id == "D"
     [link] = await bot.say(BOB, BOB, "/invite")
@@ -147,7 +147,7 @@ async def test_leader_takes_invitees_into_the_team(bot: Driver) -> None:
     assert refused.text == "/leader 仅限：管理者。"
     await add_roster(bot.services.db, [("E1", "Eli", "", "D", ""), ("E2", "Eda", "", "D", "A")])
     [done] = await bot.say(ADA, MANAGERS_CHAT, "/leader D")
-    assert done.text == "Dora 现在是团长；其邀请的 1 人加入了团队。"
+    assert done.text == "Dora现在是团长；其邀请的 1 人加入了团队。"
     repo = bot.services.repo(Sharers)
     assert [s.sharer_id for s in await repo.team("D")] == ["E1"]
     assert "leader" in await bot.services.users.roles(EVE)

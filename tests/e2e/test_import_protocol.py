@@ -113,3 +113,11 @@ async def test_the_command_line_runs_the_same_import(bot: Driver) -> None:
     assert report.splitlines()[0] == (
         "订单导入（<o>.csv）：读取 2 行，新增 1，更新 0，未变 0，拒绝 1。"
     )
+
+
+async def test_a_report_of_many_long_rejections_fits_one_message(bot: Driver) -> None:
+    bad = "".join(f"o{i},2026-11-05 10:00,{'9' * 300}x,{'S' * 200}\n" for i in range(500))
+    data = ("order_id,paid_at,amount,sharer_id\n" + bad).encode()
+    [done] = await bot.upload(ADA, ADA, data, "bad.csv", "/import")
+    assert len(done.text) <= 4096
+    assert "拒绝 500" in done.text and "……还有 480 条。" in done.text

@@ -150,6 +150,8 @@ def refusal(error: DomainError, ctx: BotContext | None = None) -> Refuse:
     if ctx is not None:
         if "stage" in params:
             params["stage"] = stage_name(ctx.t, str(params["stage"]))
+        if "platform" in params:
+            params["platform"] = platform_name(ctx.t, str(params["platform"]))
         if "field" in params and params["field"] in FIELD_NAMES:
             params["field"] = ctx.t(FIELD_NAMES[str(params["field"])])
     params.setdefault("value", "")

@@ -34,8 +34,7 @@ class Refuse(Exception):
     def render(self, ctx: BotContext) -> str:
         # A refusal echoes what was typed; a pasted essay is shown by its start only.
         params = {
-            k: esc(clip(v, ECHO_CHARS)) if isinstance(v, str) else v
-            for k, v in self.params.items()
+            k: esc(clip(v, ECHO_CHARS)) if isinstance(v, str) else v for k, v in self.params.items()
         }
         return ctx.t(self.message).format(**params)
 

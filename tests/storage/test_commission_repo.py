@@ -55,8 +55,6 @@ async def add_roster(db: Database, rows: list[tuple[str, str, str, str, str]]) -
 async def add_orders(db: Database, orders: list[OrderSpec], tz: ZoneInfo = TZ) -> None:
     """Insert or update orders and rebuild the rollups they touch, as an import would."""
     touched: set[tuple[str, int, int, str]] = set()
-    columns = {r[1] for r in await db.fetchall("PRAGMA table_info(orders)")}
-    extra = ", fingerprint" if "fingerprint" in columns else ""  # a column on its way out
     async with db.transaction() as conn:
         for oid, sid, paid, sku, amount, refund, status, buyer in orders:
             local = datetime.strptime(paid, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
@@ -67,9 +65,9 @@ async def add_orders(db: Database, orders: list[OrderSpec], tz: ZoneInfo = TZ) -
             ) as cursor:
                 touched.update(tuple(r) for r in await cursor.fetchall())  # type: ignore[misc]
             await conn.execute(
-                f"INSERT OR REPLACE INTO orders (order_id, paid_at, month, day, sharer_id,"
-                f" buyer_id, sku, amount_fen, refund_fen, status, valid_fen, imported_at{extra})"
-                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0{', 0' if extra else ''})",
+                "INSERT OR REPLACE INTO orders (order_id, paid_at, month, day, sharer_id,"
+                " buyer_id, sku, amount_fen, refund_fen, status, valid_fen, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (oid, to_ts(local), month, day, sid, buyer, sku, amount, refund, status, valid),
             )
             touched.add((sid, month, day, sku))

@@ -29,10 +29,34 @@ class Driver:
         self.services = services
         # The latest message each person wrote in each chat, for replying to it.
         self.last_said: dict[tuple[int, int], dict] = {}
+        self.processed: set[int] = set()
+        self._watch(app)
+
+    def _watch(self, app: Application) -> None:
+        """Note each update the application has finished with.
+
+        A quiet spell alone is not proof that the bot is done: on a busy machine the parsed
+        updates can sit between getUpdates and a handler for longer than the spell lasts.
+        """
+        process = app.process_update
+
+        async def processed(update: object) -> None:
+            try:
+                await process(update)
+            finally:
+                update_id = getattr(update, "update_id", None)
+                if update_id is not None:
+                    self.processed.add(update_id)
+
+        app.process_update = processed  # type: ignore[method-assign]
 
     def _idle(self) -> bool:
         processor = self.app.update_processor
-        return self.app.update_queue.empty() and processor.current_concurrent_updates == 0
+        return (
+            self.app.update_queue.empty()
+            and processor.current_concurrent_updates == 0
+            and self.api.delivered <= self.processed
+        )
 
     async def settle(self, timeout: float = 15.0) -> None:
         """Wait until the bot has handled every update and stopped calling the API."""

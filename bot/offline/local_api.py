@@ -95,6 +95,7 @@ class LocalBotAPI(BotApiMethods):
         self._updates: list[JSONDict] = []
         self._next_update_id = 1
         self._delivered_upto = 0
+        self.delivered: set[int] = set()  # update ids handed to the bot by getUpdates
         self._allowed: frozenset[str] | None = None
         self._poll_generation = 0
         # One-shot events, replaced after each `set()`, so every waiter sees every change.

@@ -132,6 +132,7 @@ class BotApiMethods:
                 )
         if batch:
             self._delivered_upto = max(self._delivered_upto, batch[-1]["update_id"])
+            self.delivered.update(u["update_id"] for u in batch)
             self._touch()
         return batch
 

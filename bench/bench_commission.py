@@ -34,7 +34,6 @@ from bot.config import load_settings
 from bot.offline.driver import running_bot
 from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
-from storage.commission import Commission
 
 SHARERS = 10_000
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -143,7 +142,7 @@ async def main() -> None:
     async with services.db.transaction() as conn:  # the account measured: a typical sharer
         await conn.execute("UPDATE sharers SET user_id = NULL WHERE user_id = ?", (USER,))
         await conn.execute(f"UPDATE sharers SET user_id = ? WHERE sharer_id = '{TYPICAL}'", (USER,))
-    repo, tz, rules = services.repo(Commission), settings.tz, services.rules
+    repo, boards, tz, rules = services.commission, services.boards, settings.tz, services.rules
     week = ("days", 20261116, 20261122)
 
     async def select_1() -> None:
@@ -151,11 +150,11 @@ async def main() -> None:
 
     async def me_db(sharer_id: str) -> None:
         await repo.statement(rules, sharer_id, (2026, 11), tz, NOW)
-        await repo.month_rank(sharer_id, 202611)
+        await boards.month_rank(sharer_id, 202611)
 
     async def cold(period: tuple[object, ...]) -> None:
-        repo._boards.clear()
-        await repo.board(period)
+        boards._boards.clear()
+        await boards.board(period)
 
     print(f"orders: {args.orders:,}; sharers: {SHARERS:,}; median of 30 runs, ms")
     base = await timed(select_1)
@@ -165,7 +164,7 @@ async def main() -> None:
         (f"/me db work, heaviest {HEAVIEST}", lambda: me_db(HEAVIEST)),
         ("/top month, uncached", lambda: cold(("month", 202611))),
         ("/top week, uncached", lambda: cold(week)),
-        ("/top week, cached", lambda: repo.board(week)),
+        ("/top week, cached", lambda: boards.board(week)),
         ("/top SKU-007 this month, uncached", lambda: cold(("sku", "SKU-007", 20261101, 20261131))),
     ):
         ms = await timed(fn)

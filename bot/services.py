@@ -10,6 +10,7 @@ from bot.config import ConfigError, Settings
 from bot.domain.rules import Rules, RulesError, load_rules
 from bot.i18n import I18n, Translator, resolve_locale
 from storage.audit import AuditLog
+from storage.boards import Boards
 from storage.chats import Chats
 from storage.commission import Commission
 from storage.creators import Creators
@@ -70,6 +71,10 @@ class Services:
     @property
     def commission(self) -> Commission:
         return self.repo(Commission)
+
+    @property
+    def boards(self) -> Boards:
+        return self.repo(Boards)
 
     @property
     def orders(self) -> Orders:

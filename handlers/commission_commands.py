@@ -88,7 +88,7 @@ async def render_me(ctx: BotContext, t: Translator, sharer: Sharer) -> str:
     rules, month = services.rules, local_month(ctx, now)
     repo = services.repo(Commission)
     st, _ = await repo.statement(rules, sharer.sharer_id, month, services.settings.tz, now)
-    place = await repo.month_rank(sharer.sharer_id, ym(month))
+    place = await services.boards.month_rank(sharer.sharer_id, ym(month))
     lines = [
         f"<b>{esc(sharer.display)}</b> ({esc(sharer.sharer_id)}) · {month_label(t, month)}",
         t("Level: {level}").format(level=level_name(t, rules, st.level)),

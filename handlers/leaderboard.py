@@ -56,7 +56,7 @@ def _title(
 async def render_board(
     services: Services, t: Translator, chat_id: int, period: Period, title: str
 ) -> list[str]:
-    board = await services.repo(Commission).board(period)
+    board = await services.boards.board(period)
     masked = await services.chats.setting(chat_id, MASK_KEY, "on") != "off"
     names = await services.repo(Sharers).many([sid for _, sid, _ in board[:TOP]])
     label = t("valid sales")
@@ -96,7 +96,7 @@ async def top(update: Update, ctx: BotContext) -> None:
     lines = await render_board(ctx.services, ctx.t, chat_id, period, title)
     me = await ctx.services.repo(Sharers).by_user(update.effective_user.id)
     if me is not None:
-        board = await ctx.services.repo(Commission).board(period)
+        board = await ctx.services.boards.board(period)
         mine = next(((r, v) for r, sid, v in board if sid == me.sharer_id), None)
         if me.hidden:
             lines.append(ctx.t("You are hidden from leaderboards (/show_me)."))

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.rules import Rules
 from bot.services import Services
-from storage.commission import Commission, _days, rules_from_json, rules_to_json
+from storage.boards import Boards, _days
+from storage.commission import Commission, rules_from_json, rules_to_json
 from storage.db import Database, to_ts
 from tests.conftest import T0
 
@@ -155,7 +156,7 @@ async def test_a_sharers_rank_is_their_place_on_the_board(services: Services) ->
     )
     async with services.db.transaction() as conn:
         await conn.execute("UPDATE sharers SET hidden = 1 WHERE sharer_id IN ('S2', 'S3')")
-    repo = services.repo(Commission)
+    repo = services.repo(Boards)
     board = {sid: place for place, sid, _ in await repo.board(("month", 202611))}
     for sid, *_ in roster:
         assert await repo.month_rank(sid, 202611) == board.get(sid), sid

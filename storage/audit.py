@@ -43,6 +43,41 @@ async def record(
     )
 
 
+async def set_column(
+    conn: aiosqlite.Connection,
+    table: str,
+    key_column: str,
+    key: object,
+    column: str,
+    value: object,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+) -> None:
+    """Set one column of one row (and its updated_at), recording before → after, inside the
+    caller's transaction. Names are the caller's constants, never user input."""
+    async with conn.execute(
+        f'SELECT "{column}" FROM "{table}" WHERE "{key_column}" = ?', (key,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    await conn.execute(
+        f'UPDATE "{table}" SET "{column}" = ?, updated_at = ? WHERE "{key_column}" = ?',
+        (value, to_ts(at), key),
+    )
+    await record(
+        conn,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=key,
+        before=None if row is None else row[0],
+        after=value,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     at: datetime

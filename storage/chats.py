@@ -54,46 +54,27 @@ class Chats:
     async def set_purpose(
         self, chat_id: int, purpose: str, *, actor_id: int, now: datetime
     ) -> ChatRow | None:
-        """Register what the chat is for; returns the chat that had this purpose before."""
+        """Register what the chat is for; returns the chat that had this purpose before, which
+        loses it. Each chat whose purpose changes gets its own audit entry."""
         async with self.db.transaction() as conn:
             previous = await self.by_purpose(purpose)
-            await conn.execute(
-                "UPDATE chats SET purpose = NULL, updated_at = ? WHERE purpose = ?",
-                (to_ts(now), purpose),
-            )
-            await conn.execute(
-                "UPDATE chats SET purpose = ?, updated_at = ? WHERE chat_id = ?",
-                (purpose, to_ts(now), chat_id),
-            )
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="setup",
-                entity="chat",
-                entity_id=chat_id,
-                before=previous.chat_id if previous else None,
-                after=purpose,
-            )
+            if previous is not None and previous.chat_id != chat_id:
+                await audit.set_column(
+                    conn, "chats", "chat_id", previous.chat_id, "purpose", None,
+                    at=now, actor_id=actor_id, action="setup", entity="chat",
+                )  # fmt: skip
+            await audit.set_column(
+                conn, "chats", "chat_id", chat_id, "purpose", purpose,
+                at=now, actor_id=actor_id, action="setup", entity="chat",
+            )  # fmt: skip
         return previous
 
     async def set_lang(self, chat_id: int, lang: str, *, actor_id: int, now: datetime) -> None:
         async with self.db.transaction() as conn:
-            before = await self.get(chat_id)
-            await conn.execute(
-                "UPDATE chats SET lang = ?, updated_at = ? WHERE chat_id = ?",
-                (lang, to_ts(now), chat_id),
-            )
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="set_lang",
-                entity="chat",
-                entity_id=chat_id,
-                before=before.lang if before else None,
-                after=lang,
-            )
+            await audit.set_column(
+                conn, "chats", "chat_id", chat_id, "lang", lang,
+                at=now, actor_id=actor_id, action="set_lang", entity="chat",
+            )  # fmt: skip
 
     async def setting(self, chat_id: int, key: str, default: str | None = None) -> str | None:
         value = await self.db.fetchval(

@@ -84,21 +84,10 @@ class Users:
 
     async def set_lang(self, user_id: int, lang: str, *, now: datetime) -> None:
         async with self.db.transaction() as conn:
-            before = await self.get(user_id)
-            await conn.execute(
-                "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?",
-                (lang, to_ts(now), user_id),
-            )
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=user_id,
-                action="set_lang",
-                entity="user",
-                entity_id=user_id,
-                before=before.lang if before else None,
-                after=lang,
-            )
+            await audit.set_column(
+                conn, "users", "id", user_id, "lang", lang,
+                at=now, actor_id=user_id, action="set_lang", entity="user",
+            )  # fmt: skip
 
     async def mark_unreachable(self, user_id: int, *, now: datetime) -> None:
         async with self.db.transaction() as conn:
@@ -120,41 +109,41 @@ class Users:
 
     async def grant(self, user_id: int, role: str, *, actor_id: int, now: datetime) -> bool:
         """Give a role; False when the person already had it (nothing changes, nothing audited)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (user_id, role, actor_id, to_ts(now)),
-            )
-            if cursor.rowcount == 0:
-                return False
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="grant",
-                entity="role",
-                entity_id=user_id,
-                before=None,
-                after=role,
-            )
-        return True
+        sql = (
+            "INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING"
+        )
+        return await self._change_role(
+            sql, (user_id, role, actor_id, to_ts(now)), user_id, None, role, actor_id, now
+        )
 
     async def revoke(self, user_id: int, role: str, *, actor_id: int, now: datetime) -> bool:
+        """Take a role back; False when the person did not have it."""
+        sql = "DELETE FROM roles WHERE user_id = ? AND role = ?"
+        return await self._change_role(sql, (user_id, role), user_id, role, None, actor_id, now)
+
+    async def _change_role(
+        self,
+        sql: str,
+        params: tuple[object, ...],
+        user_id: int,
+        before: str | None,
+        after: str | None,
+        actor_id: int,
+        now: datetime,
+    ) -> bool:
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM roles WHERE user_id = ? AND role = ?", (user_id, role)
-            )
+            cursor = await conn.execute(sql, params)
             if cursor.rowcount == 0:
                 return False
             await audit.record(
                 conn,
                 at=now,
                 actor_id=actor_id,
-                action="revoke",
+                action="grant" if after else "revoke",
                 entity="role",
                 entity_id=user_id,
-                before=role,
-                after=None,
+                before=before,
+                after=after,
             )
         return True

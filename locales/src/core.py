@@ -63,7 +63,32 @@ MESSAGES = [
         "已登记：本群现在是{purpose}。",
         "已登記：本群組現在是{purpose}。",
     ),
-    ("It replaces {title}.", "它取代了 {title}。", "它取代了 {title}。"),
+    # /setup asks before a purpose moves (handlers/setup.py).
+    (
+        "{title} is registered as {purpose} and would lose it.",
+        "“{title}”目前登记为{purpose}，确认后将不再是{purpose}。",
+        "「{title}」目前登記為{purpose}，確認後將不再是{purpose}。",
+    ),
+    (
+        "This chat is registered as {old} and would lose that.",
+        "本群目前登记为{old}，确认后将不再是{old}。",
+        "本群組目前登記為{old}，確認後將不再是{old}。",
+    ),
+    ("Make this chat {purpose}?", "要把本群登记为{purpose}吗？", "要把本群組登記為{purpose}嗎？"),
+    ("Move it here", "移到本群", "移到本群組"),
+    ("Change it", "确认更改", "確認更改"),
+    ("Cancel", "取消", "取消"),
+    (
+        "Only the admin who sent /setup can answer this.",
+        "只有发送 /setup 的管理员可以回答。",
+        "只有傳送 /setup 的管理員可以回答。",
+    ),
+    ("Cancelled: nothing changed.", "已取消，没有任何更改。", "已取消，沒有任何變更。"),
+    (
+        "{title} is no longer {purpose}.",
+        "“{title}”不再是{purpose}。",
+        "「{title}」不再是{purpose}。",
+    ),
     ("register what this group is for", "登记本群用途", "登記本群組用途"),
     (
         "Hello {name}! I am crewbot: I help the BD team with creators and samples, and sharers "
@@ -143,5 +168,24 @@ MESSAGES = [
         "/revoke <role> (as a reply) | /revoke <user_id> <role>",
         "/revoke <角色>（回复对方的消息）| /revoke <用户编号> <角色>",
         "/revoke <角色>（回覆對方的訊息）| /revoke <使用者編號> <角色>",
+    ),
+    # What a private chat answers to plain text or a file without a command (handlers/errors.py).
+    (
+        "Send me a command: /help lists what you can do here.",
+        "请发送命令：/help 会列出你在这里能用的命令。",
+        "請傳送指令：/help 會列出你在這裡能用的指令。",
+    ),
+    (
+        "I do nothing with a file sent without a command. /help lists what you can do here.",
+        "没有附带命令的文件我不会处理。/help 会列出你在这里能用的命令。",
+        "沒有附帶指令的檔案我不會處理。/help 會列出你在這裡能用的指令。",
+    ),
+    (
+        "To import a file, send it with the caption /import (orders), /import_sharers (sharer "
+        "roster) or /import_creators (creators).",
+        "要导入文件，请发送文件并以 /import（订单）、/import_sharers（分享员名单）或 "
+        "/import_creators（达人）作为说明文字。",
+        "要匯入檔案，請傳送檔案並以 /import（訂單）、/import_sharers（分享員名單）或 "
+        "/import_creators（達人）作為說明文字。",
     ),
 ]

@@ -14,7 +14,7 @@ from bot.domain.screening import band_of, find, matches, parse_find_args, parse_
 from bot.i18n import N_, Translator
 from handlers.common import BadUsage, command_args, esc, reply
 from handlers.creators_registry import find_creator, refusal, repo
-from handlers.registry import command
+from handlers.registry import BD_CHATS, command
 
 FIND_LIMIT = 10
 
@@ -84,6 +84,7 @@ def register(app: Application) -> None:
         "creator_stats",
         creator_stats,
         roles={"bd"},
+        chats=BD_CHATS,
         description=N_("save a creator's screening figures"),
         usage="/creator_stats <handle> key=value…",
     )
@@ -92,6 +93,7 @@ def register(app: Application) -> None:
         "find",
         find_creators,
         roles={"bd"},
+        chats=BD_CHATS,
         description=N_("find creators"),
         usage="/find [category] [band] [adult>=N] [female>=N] [posts>=N] "
         "[interaction>=N%] [goal=brand|sales]",

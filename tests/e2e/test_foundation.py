@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from bot.offline.driver import Driver
 from bot.offline.local_api import LocalBotAPI
-from tests.e2e.conftest import ADA, BD_CHAT, BOB, CAI, EVE, MANAGERS_CHAT, setup_chats
+from handlers.registry import commands
+from tests.e2e.conftest import (
+    ADA,
+    BD_CHAT,
+    BOB,
+    CAI,
+    EVE,
+    MANAGERS_CHAT,
+    SHARERS_CHAT,
+    setup_chats,
+)
 
 
 async def test_start_speaks_chinese_by_default_and_english_after_lang(bot: Driver) -> None:
@@ -148,3 +158,24 @@ async def test_bd_chat_members_count_as_bd_there(bot: Driver) -> None:
 
     assert "bd" in await roles_for(bot.services, CAI, FakeChat())  # type: ignore[arg-type]
     assert "bd" not in await roles_for(bot.services, CAI, None)
+
+
+async def test_help_in_the_sharers_group_and_an_unregistered_group_lists_no_bd_command(
+    bot: Driver, api: LocalBotAPI
+) -> None:
+    """BD and ads work (creator data, samples, the pipeline, ad figures) is neither listed
+    nor answered outside the BD, ads and managers' chats, not even for an admin or a BD."""
+    await setup_chats(bot, "bd", "sharers")
+    await bot.say(ADA, ADA, f"/grant {BOB} bd")
+    api.group(-77, "Somewhere else", admins={ADA}, members={ADA, BOB})
+    work = [c.name for c in commands(bot.app) if c.roles and c.roles <= {"bd", "ads"}]
+    assert {"creator", "find", "creator_stats", "pipeline", "export", "adstats"} <= set(work)
+    for chat in (SHARERS_CHAT, -77):
+        for who in (ADA, BOB):
+            [help_there] = await bot.say(who, chat, "/help")
+            listed = {line.split()[0].lstrip("/") for line in help_there.text.splitlines()[1:]}
+            assert listed and not listed & set(work), (chat, who, listed & set(work))
+        [refused] = await bot.say(ADA, chat, "/find")
+        assert "只在商务群、管理群或与我的私聊中回答" in refused.text
+    [help_bd] = await bot.say(BOB, BD_CHAT, "/help")
+    assert "/find" in help_bd.text and "/creator_stats" in help_bd.text

@@ -29,7 +29,7 @@ from handlers.lookups import find_sample as resolve
 from handlers.lookups import person_mention as owner_mention
 from handlers.registry import ADS_CHATS, command
 from storage.db import to_ts
-from storage.samples import Sample, Samples
+from storage.samples import Sample
 
 
 def code_post(t: Translator, sample: Sample, code: str, bd: str, expires: str | None) -> str:
@@ -71,9 +71,7 @@ async def next_product_prompt(services: Services, sample: Sample, now: datetime)
 async def after_stage_change(ctx: BotContext, sample: Sample, after: Stage, now: datetime) -> None:
     services = ctx.services
     if sample.tier == "S" and after in COMPLETED_STAGES and sample.stage not in COMPLETED_STAGES:
-        done_before = await services.repo(Samples).completed_count(
-            sample.creator_id, besides=sample.id
-        )
+        done_before = await services.samples.completed_count(sample.creator_id, besides=sample.id)
         if first_completed_collaboration(Tier.S, sample.stage, after, done_before):
             await next_product_prompt(services, sample, now)
     # Send what was queued now, under the scheduler's lock (a pump must never run twice).
@@ -97,7 +95,7 @@ async def code_cmd(update: Update, ctx: BotContext) -> None:
     if ads_chat is not None:
         events.append(Event.HAND_TO_ADS)
         fields["handed_at"] = now
-    after = await services.repo(Samples).change(
+    after = await services.samples.change(
         sample, events, actor_id=update.effective_user.id, now=now, contact=True, fields=fields
     )
     if ads_chat is None:
@@ -136,7 +134,7 @@ async def adstats_cmd(update: Update, ctx: BotContext) -> None:
     stats = adstats.parse_adstats(args[1:])
     sample = await resolve(ctx, args[0])
     services, now = ctx.services, ctx.services.clock.now()
-    report_id, after = await services.repo(Samples).report_ads(
+    report_id, after = await services.samples.report_ads(
         sample, stats, reporter_id=update.effective_user.id, now=now
     )
     bd_chat = await services.chats.by_purpose("bd")

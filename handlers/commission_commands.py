@@ -39,8 +39,8 @@ from handlers.lookups import (
 )
 from handlers.registry import command
 from handlers.start import on_start_payload
-from storage.commission import Commission, Month, Settled, ym
-from storage.sharers import Sharer, Sharers
+from storage.commission import Month, Settled, ym
+from storage.sharers import Sharer
 
 USAGE = "/commission [YYYY-MM] [sharer_id]"
 Render = Callable[[Translator], Awaitable[str]]
@@ -86,7 +86,7 @@ async def in_private(update: Update, ctx: BotContext, render: Render, payload: s
 async def render_me(ctx: BotContext, t: Translator, sharer: Sharer) -> str:
     services, now = ctx.services, ctx.services.clock.now()
     rules, month = services.rules, local_month(ctx, now)
-    repo = services.repo(Commission)
+    repo = services.commission
     st, _ = await repo.statement(rules, sharer.sharer_id, month, services.settings.tz, now)
     place = await services.boards.month_rank(sharer.sharer_id, ym(month))
     lines = [
@@ -124,7 +124,7 @@ async def on_me_link(update: Update, ctx: BotContext, _rest: str) -> None:
 
 async def _target(ctx: BotContext, user_id: int, sharer_id: str | None) -> Sharer:
     """Whose statement: one's own, or (managers only) any known sharer id."""
-    repo = ctx.services.repo(Sharers)
+    repo = ctx.services.sharers
     own = await repo.by_user(user_id)
     if sharer_id is None or (own and own.sharer_id == sharer_id):
         if own is None and "manager" in ctx.roles:
@@ -176,7 +176,7 @@ async def commission(update: Update, ctx: BotContext) -> None:
     if month > local_month(ctx, now):
         raise Refuse("{month} has not started yet.", month=months[0])
     sharer = await _target(ctx, update.effective_user.id, others[0] if others else None)
-    repo, tz = services.repo(Commission), services.settings.tz
+    repo, tz = services.commission, services.settings.tz
     st, settled = await repo.statement(services.rules, sharer.sharer_id, month, tz, now)
     await in_private(
         update, ctx, lambda t: render_statement(ctx, t, sharer, month, st, settled), "me"

@@ -15,7 +15,6 @@ from bot.i18n import N_
 from handlers.common import BadUsage, Refuse, command_args, esc, fitted, keyboard, more, reply
 from handlers.lookups import (
     button_number,
-    creators_repo,
     find_creator,
     local_date,
     owner_label,
@@ -24,7 +23,7 @@ from handlers.lookups import (
     status_name,
 )
 from handlers.registry import BD_CHATS, button, command, require_bd_chat
-from storage.creators import Creator, Creators, Note
+from storage.creators import Creator, Note
 
 LIST_CAP = 30
 NOTES_ON_CARD = 3
@@ -33,17 +32,13 @@ NOTE_ON_CARD_CHARS = 300
 NOTE_IN_VIEW_CHARS = 1000
 
 
-def repo(ctx: BotContext) -> Creators:
-    return creators_repo(ctx)
-
-
 def _note_line(ctx: BotContext, note: Note, chars: int) -> str:
     colon = "：" if ctx.t.chinese else ": "
     return f"• {local_date(ctx, note.at)} {esc(note.author)}{colon}{esc(clip(note.text, chars))}"
 
 
 async def card_text(ctx: BotContext, c: Creator) -> str:
-    t, r = ctx.t, repo(ctx)
+    t, r = ctx.t, ctx.services.creators
     notes = await r.notes(c.id, NOTES_ON_CARD)
     sales_fen, orders = await r.attributed(c.handle)
     stats = compute_stats(
@@ -106,7 +101,7 @@ async def creator_card(update: Update, ctx: BotContext) -> None:
 
 
 async def samples_text(ctx: BotContext, c: Creator) -> str:
-    rows = await repo(ctx).samples_of(c.id)
+    rows = await ctx.services.creators.samples_of(c.id)
     lines = [ctx.t("Samples of {handle}:").format(handle=f"<b>{esc(c.handle)}</b>")]
     for row in rows:
         lines.append(f"#{row.id} {esc(clip(row.product, 200))} — {stage_name(ctx.t, row.stage)}")
@@ -116,7 +111,7 @@ async def samples_text(ctx: BotContext, c: Creator) -> str:
 
 
 async def notes_text(ctx: BotContext, c: Creator) -> str:
-    notes = await repo(ctx).notes(c.id, limit=10)
+    notes = await ctx.services.creators.notes(c.id, limit=10)
     lines = [ctx.t("Notes on {handle}:").format(handle=f"<b>{esc(c.handle)}</b>")]
     lines += [_note_line(ctx, n, NOTE_IN_VIEW_CHARS) for n in notes]
     if not notes:
@@ -129,7 +124,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     await require_bd_chat(update, ctx)
     _, view, raw_id = [*query.data.split(":"), "", ""][:3]
-    c = await repo(ctx).get(button_number(raw_id))
+    c = await ctx.services.creators.get(button_number(raw_id))
     if c is None:
         raise Refuse("This creator no longer exists.")
     if c.owner_id != query.from_user.id and "bd" not in ctx.roles:
@@ -158,7 +153,7 @@ async def creators_list(update: Update, ctx: BotContext) -> None:
     if len(args) > 1 or word not in ("", "s", "a", "b", "mine", "overdue"):
         raise BadUsage("Choose S, A, B, mine or overdue.")
     now = ctx.services.clock.now()
-    found, total = await repo(ctx).listing(
+    found, total = await ctx.services.creators.listing(
         tier=word.upper() if word in ("s", "a", "b") else None,
         owner_id=update.effective_user.id if word == "mine" else None,
         overdue_at=now if word == "overdue" else None, limit=LIST_CAP,

@@ -14,7 +14,6 @@ from bot.i18n import N_
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
 from handlers.lookups import (
     ERRORS,
-    creators_repo,
     find_creator,
     owner_label,
     platform_name,
@@ -23,10 +22,6 @@ from handlers.lookups import (
 from handlers.registry import BD_CHATS, command
 from handlers.stage_names import STAGE_NAMES
 from storage.creators import Creator, Creators
-
-
-def repo(ctx: BotContext) -> Creators:
-    return creators_repo(ctx)
 
 
 def may_manage(ctx: BotContext, update: Update, creator: Creator) -> None:
@@ -45,7 +40,7 @@ async def creator_add(update: Update, ctx: BotContext) -> None:
     try:
         handle, tier = normalize_handle(args[0]), parse_tier(args[1]).value
         platform, followers, category = _creator_add_rest(args[2:])
-        created = await repo(ctx).add(
+        created = await ctx.services.creators.add(
             handle, platform=platform, tier=tier, owner_id=update.effective_user.id,
             followers=followers, category=category, now=ctx.services.clock.now(),
         )  # fmt: skip
@@ -87,7 +82,7 @@ async def tier(update: Update, ctx: BotContext) -> None:
         raise refusal(error) from None
     may_manage(ctx, update, c)
     reason = " ".join(args[2:])
-    before = await repo(ctx).set_tier(
+    before = await ctx.services.creators.set_tier(
         c.id, new, reason, actor_id=update.effective_user.id, now=ctx.services.clock.now()
     )
     text = ctx.t("Tier of {handle}: {before} → {after}.")
@@ -100,7 +95,7 @@ async def note(update: Update, ctx: BotContext) -> None:
         raise BadUsage("Give the handle and the note.")
     c = await find_creator(ctx, args[0])
     text = " ".join(args[1:])
-    await repo(ctx).add_note(
+    await ctx.services.creators.add_note(
         c.id, text, author_id=update.effective_user.id, now=ctx.services.clock.now()
     )
     answer = ctx.t("Note kept on {handle}: {text}")
@@ -114,7 +109,7 @@ async def block(update: Update, ctx: BotContext) -> None:
     c = await find_creator(ctx, args[0])
     may_manage(ctx, update, c)
     reason = " ".join(args[1:])
-    await repo(ctx).block(
+    await ctx.services.creators.block(
         c.id, reason, actor_id=update.effective_user.id, now=ctx.services.clock.now()
     )
     text = ctx.t("{handle} is blocked: {reason}. New samples to them will be refused.")
@@ -129,7 +124,7 @@ async def unblock(update: Update, ctx: BotContext) -> None:
     may_manage(ctx, update, c)
     if c.blocked_reason is None:
         raise Refuse("{handle} is not blocked.", handle=c.handle)
-    await repo(ctx).block(
+    await ctx.services.creators.block(
         c.id, None, actor_id=update.effective_user.id, now=ctx.services.clock.now()
     )
     await reply(update, ctx, ctx.t("{handle} is no longer blocked.").format(handle=esc(c.handle)))
@@ -175,6 +170,10 @@ def register(app: Application) -> None:
     )
     command(app, "unblock", unblock, description=N_("unblock a creator"),
             usage="/unblock <handle>", roles=bd, chats=BD_CHATS)  # fmt: skip
+
+
+def repo(ctx: BotContext) -> Creators:
+    return ctx.services.creators
 
 
 # Older names other modules used; new code imports from handlers.lookups.

@@ -18,7 +18,7 @@ from bot.context import BotContext
 from bot.domain.limits import MAX_CAPTION
 from bot.i18n import N_, Translator
 from handlers.common import BadUsage, command_args, fitted
-from handlers.lookups import creators_repo, platform_name
+from handlers.lookups import platform_name
 from handlers.registry import BD_CHATS, command
 from handlers.stage_names import STAGE_NAMES, STATUS_NAMES
 from storage.creators import CreatorRecord
@@ -104,10 +104,10 @@ async def export(update: Update, ctx: BotContext) -> None:
     tz = ctx.services.settings.tz
     if what == "creators":
         title, columns = ctx.t("creator list"), creator_columns(ctx.t, tz)
-        records: Sequence[object] = await creators_repo(ctx).export_creators()
+        records: Sequence[object] = await ctx.services.creators.export_creators()
     else:
         title, columns = ctx.t("creator register"), sample_columns(ctx.t, tz)
-        records = await creators_repo(ctx).export_samples()
+        records = await ctx.services.creators.export_samples()
     rows = [[get(record) for _, get in columns] for record in records]
     header = [name for name, _ in columns]
     today = ctx.services.clock.now().astimezone(tz).date()

@@ -22,8 +22,6 @@ from bot.services import Services
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
 from handlers.lookups import local_month, month_arg, month_label, my_sharer
 from handlers.registry import command
-from storage.commission import Commission
-from storage.sharers import Sharers
 
 TOP = 10
 MASK_KEY = "mask_names"
@@ -58,7 +56,7 @@ async def render_board(
 ) -> list[str]:
     board = await services.boards.board(period)
     masked = await services.chats.setting(chat_id, MASK_KEY, "on") != "off"
-    names = await services.repo(Sharers).many([sid for _, sid, _ in board[:TOP]])
+    names = await services.sharers.many([sid for _, sid, _ in board[:TOP]])
     label = t("valid sales")
     lines = [f"<b>{title}</b> · {label}"]
     shown = {sid: names[sid].display if sid in names else sid for _, sid, _ in board[:TOP]}
@@ -94,7 +92,7 @@ async def top(update: Update, ctx: BotContext) -> None:
     chat_id = update.effective_chat.id
     title = _title(ctx.t, period, month, monday)
     lines = await render_board(ctx.services, ctx.t, chat_id, period, title)
-    me = await ctx.services.repo(Sharers).by_user(update.effective_user.id)
+    me = await ctx.services.sharers.by_user(update.effective_user.id)
     if me is not None:
         board = await ctx.services.boards.board(period)
         mine = next(((r, v) for r, sid, v in board if sid == me.sharer_id), None)
@@ -159,8 +157,8 @@ async def team(update: Update, ctx: BotContext) -> None:
         raise Refuse("/team is for team leaders.")
     services, t = ctx.services, ctx.t
     month = local_month(ctx)
-    members = await services.repo(Sharers).team(me.sharer_id)
-    repo = services.repo(Commission)
+    members = await services.sharers.team(me.sharer_id)
+    repo = services.commission
     sales = {m.sharer_id: await repo.month_valid(m.sharer_id, ym(month)) for m in members}
     total = sum(v for v, _ in sales.values())
     lines = [t("Your team in {month}: {n} members, team sales {amount}").format(

@@ -33,8 +33,8 @@ from bot.services import Services
 from handlers.common import BadUsage, Refuse, esc, mention
 from handlers.stage_names import STAGE_NAMES, STATUS_NAMES
 from storage.creators import Creator, Creators
-from storage.samples import Sample, Samples
-from storage.sharers import Sharer, SharerError, Sharers
+from storage.samples import Sample
+from storage.sharers import Sharer, SharerError
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
 
@@ -187,7 +187,7 @@ def button_number(text: str) -> int:
 
 
 def creators_repo(ctx: BotContext) -> Creators:
-    return ctx.services.repo(Creators)
+    return ctx.services.creators
 
 
 async def find_creator(ctx: BotContext, text: str, platform: str | None = None) -> Creator:
@@ -202,7 +202,7 @@ async def find_creator(ctx: BotContext, text: str, platform: str | None = None) 
     except DomainError as error:
         raise refusal(error, ctx) from None
     chosen = ref.platform.value if ref.platform else None
-    found = await creators_repo(ctx).by_handle(ref.handle, chosen)
+    found = await ctx.services.creators.by_handle(ref.handle, chosen)
     if not found and ref.unknown_platform is not None:
         raise refusal(ArgError("bad_platform", value=ref.unknown_platform), ctx)
     if len(found) > 1:
@@ -211,7 +211,7 @@ async def find_creator(ctx: BotContext, text: str, platform: str | None = None) 
                      handle=found[0].handle, choices=choices)  # fmt: skip
     if found:
         return found[0]
-    near = await creators_repo(ctx).suggestions(ref.handle)
+    near = await ctx.services.creators.suggestions(ref.handle)
     if near:
         raise Refuse(
             "No creator {handle}. Did you mean: {near}?", handle=str(ref), near=", ".join(near)
@@ -250,7 +250,7 @@ def label(sample: Sample) -> str:
 
 async def find_sample(ctx: BotContext, ref: str) -> Sample:
     """A sample by number (`#12`, `12`) or by a creator with exactly one open sample."""
-    repo = ctx.services.repo(Samples)
+    repo = ctx.services.samples
     if looks_like_sample_number(ref):
         try:
             number = _sample_number(ref)
@@ -266,7 +266,7 @@ async def find_sample(ctx: BotContext, ref: str) -> Sample:
     except DomainError as error:
         raise refusal(error, ctx) from None
     chosen = creator_ref.platform.value if creator_ref.platform else None
-    found = await creators_repo(ctx).by_handle(creator_ref.handle, chosen)
+    found = await ctx.services.creators.by_handle(creator_ref.handle, chosen)
     if not found:
         raise Refuse("No sample or creator {ref}: give a sample number like #12.", ref=ref)
     open_samples = await repo.open_for([c.id for c in found])
@@ -311,7 +311,7 @@ def sharer_refusal(exc: SharerError) -> Refuse:
 
 async def my_sharer(ctx: BotContext, user_id: int) -> Sharer:
     """The sharer approved for this person, or a refusal that says how to link one."""
-    sharer = await ctx.services.repo(Sharers).by_user(user_id)
+    sharer = await ctx.services.sharers.by_user(user_id)
     if sharer is None:
         raise Refuse(NOT_LINKED)
     return sharer

@@ -36,7 +36,7 @@ from handlers.lookups import button_number, label, refusal, stage_name
 from handlers.lookups import person_mention as owner_mention
 from handlers.registry import button
 from storage.db import to_ts
-from storage.samples import Sample, Samples
+from storage.samples import Sample
 
 CHECKIN_AFTER = timedelta(days=7)
 WAITING = (Stage.SHIPPED, Stage.SIGNED, Stage.RESHOOT_REQUESTED)
@@ -80,7 +80,7 @@ async def chase_scan(app: Application, now: datetime) -> None:
     bd_chat = await services.chats.by_purpose("bd")
     if bd_chat is None:
         return  # nowhere to remind: the rows stay due and are picked up once the chat exists
-    repo, settings = services.repo(Samples), chase_settings(services)
+    repo, settings = services.samples, chase_settings(services)
     t = await services.translator_for_chat(bd_chat.chat_id)
     for sample in await repo.due_chases(now):
         decision = decide_chase(_view(sample), now, settings)
@@ -107,7 +107,7 @@ async def chase_scan(app: Application, now: datetime) -> None:
 async def _no_show(
     services: Services, t: Translator, chat_id: int, sample: Sample, now: datetime
 ) -> None:
-    await services.repo(Samples).mark_no_show(sample, now=now)
+    await services.samples.mark_no_show(sample, now=now)
     text = t(
         "🚫 {bd}: {sample} is now a no-show after {n} reminders without a video. "
         "{handle} is flagged for the tier review."
@@ -118,7 +118,7 @@ async def _no_show(
 
 async def code_expiry_scan(app: Application, now: datetime) -> None:
     services: Services = app.bot_data["services"]
-    repo = services.repo(Samples)
+    repo = services.samples
     for sample in await repo.due_code_warnings(now):
         expires = sample.code_expires_at
         for purpose in ("bd", "ads"):
@@ -143,7 +143,7 @@ async def checkin_scan(app: Application, now: datetime) -> None:
     if bd_chat is None:
         return
     t = await services.translator_for_chat(bd_chat.chat_id)
-    for row in await services.repo(Samples).quiet_s_creators(now, CHECKIN_AFTER):
+    for row in await services.samples.quiet_s_creators(now, CHECKIN_AFTER):
         last = row.last
         if not needs_checkin(Tier.S, last, now, CHECKIN_AFTER):
             continue
@@ -179,7 +179,7 @@ async def _chased(
         raise Refuse("This sample is not waiting for a video any more ({stage}).",
                      stage=stage_name(ctx.t, sample.stage))  # fmt: skip
     now = ctx.services.clock.now()
-    recorded = await ctx.services.repo(Samples).log_chase(
+    recorded = await ctx.services.samples.log_chase(
         sample, by_id=user_id, replied=replied, reminder=number, now=now
     )
     if not recorded:
@@ -195,7 +195,7 @@ async def _snoozed(ctx: BotContext, sample: Sample, number: int, user_id: int) -
         snoozed = snooze(_view(sample), number, now)
     except DomainError as exc:
         raise refusal(exc, ctx) from None
-    await ctx.services.repo(Samples).set_chase(
+    await ctx.services.samples.set_chase(
         sample.id, due_at=snoozed.due_at, reminders_sent=snoozed.reminders_sent, now=now,
         action="chase_snooze", actor_id=user_id,
     )  # fmt: skip
@@ -206,7 +206,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     """smp:c:<sample>:<round>:<1|0> (chased, replied or not) and smp:z:<sample>:<round>."""
     query, user = update.callback_query, update.effective_user
     kind, sample_id, number, *rest = [*query.data.split(":")[1:], "", ""]
-    sample = await ctx.services.repo(Samples).get(button_number(sample_id))
+    sample = await ctx.services.samples.get(button_number(sample_id))
     if sample is None:
         raise Refuse("No sample #{number}.", number=sample_id)
     await _may_answer(ctx, sample, user.id)

@@ -21,7 +21,7 @@ from bot.services import Services
 from handlers.common import BadUsage, command_args, esc, reply
 from handlers.lookups import label, stage_name
 from handlers.registry import BD_CHATS, command
-from storage.samples import Sample, Samples, Sold
+from storage.samples import Sample, Sold
 
 OVERDUE_SHOWN = 3  # per BD, longest waiting first; the rest is counted
 MAX_TEXT = 3800  # Telegram allows 4,096; leave room for the closing line (visible length)
@@ -54,7 +54,7 @@ async def pipeline_cmd(update: Update, ctx: BotContext) -> None:
         raise BadUsage("Choose mine or all.")
     services, now = ctx.services, ctx.services.clock.now()
     owner = update.effective_user.id if args == ["mine"] else None
-    repo = services.repo(Samples)
+    repo = services.samples
     counts: dict[int, dict[Stage, int]] = defaultdict(dict)
     for row in await repo.stage_counts(owner):
         counts[row.owner_id][row.stage] = row.n
@@ -95,7 +95,7 @@ def review_week(now: datetime, services: Services) -> tuple[str, datetime]:
 
 
 async def review_inputs(services: Services, now: datetime) -> list[ReviewInput]:
-    creators, samples, sold = await services.repo(Samples).review_rows()
+    creators, samples, sold = await services.samples.review_rows()
     facts: dict[int, list[SampleFacts]] = defaultdict(list)
     no_shows: dict[int, int] = defaultdict(int)
     since = now - timedelta(days=7)

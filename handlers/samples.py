@@ -20,7 +20,6 @@ from handlers.common import BadUsage, Refuse, command_args, esc, reply
 from handlers.lookups import domain_errors, find_creator, label, platform_name, stage_name
 from handlers.lookups import find_sample as resolve
 from handlers.registry import BD_CHATS, command
-from storage.samples import Samples
 
 URGENT_WORDS = {"urgent", "加急", "急"}
 REPLIED_WORDS = {"replied", "yes", "回复", "已回复", "回覆", "已回覆"}
@@ -47,7 +46,7 @@ async def sample_cmd(update: Update, ctx: BotContext) -> None:
             "{handle} is blocked: {reason}", handle=creator.handle, reason=creator.blocked_reason
         )
     owner = update.effective_user.id
-    repo = ctx.services.repo(Samples)
+    repo = ctx.services.samples
     limit = ctx.services.settings.max_open_samples
     check_open_samples(await repo.count_open(creator.id, owner), limit)
     number = await repo.create(
@@ -76,7 +75,7 @@ async def signed_cmd(update: Update, ctx: BotContext) -> None:
     sample = await resolve(ctx, args[0])
     now, settings = _now(ctx), ctx.services.settings
     due = first_chase_due(now, sample.urgent, settings.chase_after, settings.chase_after_urgent)
-    await ctx.services.repo(Samples).change(
+    await ctx.services.samples.change(
         sample,
         [Event.SIGN],
         actor_id=update.effective_user.id,
@@ -103,7 +102,7 @@ async def chased_cmd(update: Update, ctx: BotContext) -> None:
             stage=stage_name(ctx.t, sample.stage),
         )
     replied = len(args) == 2
-    await ctx.services.repo(Samples).log_chase(
+    await ctx.services.samples.log_chase(
         sample, by_id=update.effective_user.id, replied=replied, reminder=None, now=_now(ctx)
     )
     text = (
@@ -124,7 +123,7 @@ async def video_cmd(update: Update, ctx: BotContext) -> None:
         raise BadUsage("Give the sample and the video link.")
     link = parse_video_url(" ".join(args[1:]))
     sample = await resolve(ctx, args[0])
-    repo = ctx.services.repo(Samples)
+    repo = ctx.services.samples
     other = await repo.video_owner(link.canonical)
     if other is not None:
         raise Refuse("This video is logged already, on sample #{other}.", other=other)
@@ -161,7 +160,7 @@ async def quality_cmd(update: Update, ctx: BotContext) -> None:
     note, now = " ".join(args[2:]) or None, _now(ctx)
     good = verdict in GOOD_WORDS
     events = [Event.RATE_GOOD] if good else [Event.RATE_POOR, Event.RESHOOT]
-    await ctx.services.repo(Samples).change(
+    await ctx.services.samples.change(
         sample,
         events,
         actor_id=update.effective_user.id,
@@ -193,7 +192,7 @@ async def cancel_cmd(update: Update, ctx: BotContext) -> None:
     if len(args) != 1:
         raise BadUsage("Give the sample, like #12.")
     sample = await resolve(ctx, args[0])
-    await ctx.services.repo(Samples).change(
+    await ctx.services.samples.change(
         sample,
         [Event.CANCEL],
         actor_id=update.effective_user.id,

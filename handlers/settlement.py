@@ -27,9 +27,8 @@ from bot.services import Services
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
 from handlers.lookups import level_name, month_arg, month_label
 from handlers.registry import command
-from storage.commission import LINE_FIELDS, Commission, Line
+from storage.commission import LINE_FIELDS, Line
 from storage.outbox import Queued
-from storage.sharers import Sharers
 
 ERRORS = {
     "already_settled": N_("{month} is settled already; settled months never change."),
@@ -87,7 +86,7 @@ async def settle_messages(
 ) -> list[Queued]:
     """Everything that announces a settled month, by first key: the payout files for the chat
     that settled it, and each bound sharer's DM."""
-    sharers = await services.repo(Sharers).many([ln.sharer_id for ln in lines])
+    sharers = await services.sharers.many([ln.sharer_id for ln in lines])
     rows = payout_rows(lines, {sid: s.name for sid, s in sharers.items()})
     stem, key = f"payout-{_ym(month)}", _ym(month)
     t = await services.translator_for_chat(files_chat)
@@ -126,7 +125,7 @@ async def settle(update: Update, ctx: BotContext) -> None:
     month = month_arg(args[0])
     await _managers_here(update, ctx)
     services, chat = ctx.services, update.effective_chat
-    now, tz, repo = services.clock.now(), services.settings.tz, services.repo(Commission)
+    now, tz, repo = services.clock.now(), services.settings.tz, services.commission
     try:
         plan = await repo.plan_settle(services.rules, month, tz, now)
         messages = await settle_messages(services, month, plan.lines, chat.id)
@@ -153,7 +152,7 @@ async def settle_resend(update: Update, ctx: BotContext) -> None:
     month, everything = month_arg(args[0]), len(args) == 2
     await _managers_here(update, ctx)
     services, key = ctx.services, _ym(month)
-    repo, now = services.repo(Commission), services.clock.now()
+    repo, now = services.commission, services.clock.now()
     if month not in await repo.settled():
         raise _refusal(SettleError("not_settled"), args[0])
     messages = await settle_messages(

@@ -19,7 +19,7 @@ from handlers.lookups import my_sharer
 from handlers.lookups import sharer_refusal as refusal
 from handlers.registry import button, command, require
 from handlers.start import on_start_payload
-from storage.sharers import Sharer, SharerError, Sharers
+from storage.sharers import Sharer, SharerError
 
 
 async def _grant_leader(services: Services, sharer: Sharer | None, actor_id: int) -> None:
@@ -36,7 +36,7 @@ async def bind(update: Update, ctx: BotContext) -> None:
     services, user = ctx.services, update.effective_user
     now = services.clock.now()
     try:
-        request = await services.repo(Sharers).request_bind(user.id, args[0], now=now)
+        request = await services.sharers.request_bind(user.id, args[0], now=now)
     except SharerError as exc:
         raise refusal(exc) from None
     managers = await services.chats.by_purpose("managers")
@@ -65,7 +65,7 @@ async def on_bind_button(update: Update, ctx: BotContext) -> None:
     require(ctx, "manager")
     _, verb, request_id = query.data.split(":")
     services, actor = ctx.services, update.effective_user
-    repo = services.repo(Sharers)
+    repo = services.sharers
     try:
         request, inviter = await repo.decide(
             int(request_id), verb == "ok", actor_id=actor.id, now=services.clock.now()
@@ -99,7 +99,7 @@ async def on_bind_button(update: Update, ctx: BotContext) -> None:
 
 async def invite(update: Update, ctx: BotContext) -> None:
     me = await my_sharer(ctx, update.effective_user.id)
-    repo = ctx.services.repo(Sharers)
+    repo = ctx.services.sharers
     code = await repo.referral_code(me.sharer_id, now=ctx.services.clock.now())
     recruits = await repo.invitees(me.sharer_id)
     lines = [
@@ -115,7 +115,7 @@ async def invite(update: Update, ctx: BotContext) -> None:
 
 
 async def on_referral(update: Update, ctx: BotContext, code: str) -> None:
-    repo, now = ctx.services.repo(Sharers), ctx.services.clock.now()
+    repo, now = ctx.services.sharers, ctx.services.clock.now()
     try:
         outcome, inviter = await repo.open_referral(update.effective_user.id, code, now=now)
     except SharerError as exc:
@@ -136,7 +136,7 @@ async def leader(update: Update, ctx: BotContext) -> None:
     if len(args) != 1:
         raise BadUsage("Give the sharer id of the new team leader.")
     services, actor = ctx.services, update.effective_user.id
-    repo = services.repo(Sharers)
+    repo = services.sharers
     try:
         joined = await repo.make_leader(args[0], actor_id=actor, now=services.clock.now())
     except SharerError as exc:
@@ -154,7 +154,7 @@ async def leader(update: Update, ctx: BotContext) -> None:
 async def _set_hidden(update: Update, ctx: BotContext, hidden: bool) -> None:
     me = await my_sharer(ctx, update.effective_user.id)
     services = ctx.services
-    await services.repo(Sharers).set_hidden(
+    await services.sharers.set_hidden(
         me.sharer_id, hidden, actor_id=update.effective_user.id, now=services.clock.now()
     )
     if hidden:

@@ -26,8 +26,8 @@ MESSAGES = [
     ),
     (
         "{handle} is already registered on {platform}.",
-        "{handle} 已在 {platform} 登记过了。",
-        "{handle} 已在 {platform} 登記過了。",
+        "{handle} 已在{platform}登记过了。",
+        "{handle} 已在{platform}登記過了。",
     ),
     (
         "{key}={value} is not a valid value.",

@@ -109,7 +109,7 @@ async def test_duplicates_and_platform_choice(bot: Driver) -> None:
     await setup_chats(bot, "bd")
     await bot.say(BOB, BD_CHAT, "/creator_add lily A douyin")
     [dup] = await bot.say(CAI, BD_CHAT, "/creator_add @LILY S douyin")
-    assert dup.text == "LILY 已在 douyin 登记过了。"
+    assert dup.text == "LILY 已在抖音登记过了。"
     assert await count(bot) == 1
     [other] = await bot.say(CAI, BD_CHAT, "/creator_add lily B 抖音")
     assert other.text.startswith("LILY") is False and "登记过了" in other.text

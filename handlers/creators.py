@@ -7,7 +7,7 @@ from telegram.ext import Application
 from handlers import (
     ads,
     creator_card,
-    creators_import,
+    creator_screening,
     creators_registry,
     exports,
     pipeline_jobs,
@@ -18,7 +18,7 @@ from handlers import (
 PARTS = [
     creators_registry,
     creator_card,
-    creators_import,
+    creator_screening,
     exports,
     samples,
     ads,

@@ -1,6 +1,6 @@
 """The creator registry (SPEC §2): /creator_add, /tier, /note, /block, /unblock. The card and
 the list are in handlers/creator_card.py; /creator_stats, /find and the import in
-handlers/creators_import.py; finding a creator and the refusals in handlers/lookups.py."""
+handlers/creator_screening.py; finding a creator and the refusals in handlers/lookups.py."""
 
 from __future__ import annotations
 
@@ -8,20 +8,18 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.context import BotContext
-from bot.domain.creators import Tier, normalize_handle, parse_followers, parse_platform, parse_tier
+from bot.domain.creators import normalize_handle, parse_followers, parse_platform, parse_tier
 from bot.domain.money import DomainError
 from bot.i18n import N_
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
 from handlers.lookups import (
-    ERRORS,
     find_creator,
     owner_label,
     platform_name,
     refusal,
 )
 from handlers.registry import BD_CHATS, command
-from handlers.stage_names import STAGE_NAMES
-from storage.creators import Creator, Creators
+from storage.creators import Creator
 
 
 def may_manage(ctx: BotContext, update: Update, creator: Creator) -> None:
@@ -170,11 +168,3 @@ def register(app: Application) -> None:
     )
     command(app, "unblock", unblock, description=N_("unblock a creator"),
             usage="/unblock <handle>", roles=bd, chats=BD_CHATS)  # fmt: skip
-
-
-def repo(ctx: BotContext) -> Creators:
-    return ctx.services.creators
-
-
-# Older names other modules used; new code imports from handlers.lookups.
-__all__ = ["ERRORS", "STAGE_NAMES", "Tier", "find_creator", "refusal", "register", "repo"]

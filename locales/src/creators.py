@@ -1,5 +1,5 @@
 # Translations of the creator registry's messages (handlers/creators_registry.py,
-# creators_import.py, exports.py); `python tools/write_po.py locales/src/creators.py` writes
+# creator_screening.py, exports.py); `python tools/write_po.py locales/src/creators.py` writes
 # locales/<lang>/LC_MESSAGES/creators.po from this table.
 FEATURE = "creators"
 MESSAGES = [

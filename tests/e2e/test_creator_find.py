@@ -34,7 +34,7 @@ async def test_creator_stats_are_stored_in_screening_columns(bot: Driver) -> Non
         BOB, BD_CHAT, "/creator_stats lily followers=1.2万 adult=85.5% female=70 posts=12 "
         "interaction=5.2% products=8 categories=美妆,护肤"
     )  # fmt: skip
-    assert saved.text.startswith("已保存 lily 的选达人指标：followers=12,000, adult=85.5%")
+    assert saved.text.startswith("已保存 lily 的选达人指标：followers=12,000，adult=85.5%")
     assert "categories=美妆、护肤" in saved.text
     lily = (await creators(bot))["lily"]
     assert (lily["followers"], lily["adult_bp"], lily["female_bp"], lily["interaction_bp"]) == (
@@ -118,7 +118,7 @@ async def test_find_bad_filters(bot: Driver) -> None:
         "/find 美装": "没有达人属于类目 美装。",
         "/find 护肤品": "没有达人属于类目 护肤品。你是不是要找：护肤？",
         "/find 1万-10万": (
-            "1万-10万 不是粉丝区间，请用其中之一：1k-20k, 20k-100k, 100k-500k, 500k-1m, 1m+。"
+            "1万-10万 不是粉丝区间，请用其中之一：1k-20k、20k-100k、100k-500k、500k-1m、1m+。"
         ),
         "/find adult<=50": "adult<=50：筛选条件只支持 >=（至少）。",
         "/find height>=3": (

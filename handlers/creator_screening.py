@@ -13,7 +13,7 @@ from bot.domain.money import DomainError
 from bot.domain.screening import band_of, find, matches, parse_find_args, parse_stats_pairs
 from bot.i18n import N_, Translator
 from handlers.common import BadUsage, command_args, esc, reply
-from handlers.creators_registry import find_creator, refusal, repo
+from handlers.lookups import find_creator, refusal
 from handlers.registry import BD_CHATS, command
 
 FIND_LIMIT = 10
@@ -30,29 +30,31 @@ async def creator_stats(update: Update, ctx: BotContext) -> None:
     try:
         stats = parse_stats_pairs(args[1:])
     except DomainError as error:
-        raise refusal(error) from None
-    await repo(ctx).set_stats(
+        raise refusal(error, ctx) from None
+    await ctx.services.creators.set_stats(
         c.id, stats, actor_id=update.effective_user.id, now=ctx.services.clock.now()
     )
-    figures = ", ".join(f"{k}={_figure(ctx.t, k, v)}" for k, v in stats.items())
+    # Categories are listed with 、 inside a figure, so the figures themselves take ，.
+    comma = "，" if ctx.t.chinese else ", "
+    figures = comma.join(f"{k}={_figure(ctx.t, k, v)}" for k, v in stats.items())
     text = ctx.t("Screening figures of {handle} saved: {figures}.")
     await reply(update, ctx, text.format(handle=esc(c.handle), figures=esc(figures)))
 
 
 def _figure(t: Translator, key: str, value: object) -> str:
     if isinstance(value, tuple):
-        return "、".join(value)
+        return t.join(value)
     if isinstance(value, Decimal):
         return t.percent(value)
     return t.number(value)  # type: ignore[arg-type]
 
 
 async def find_creators(update: Update, ctx: BotContext) -> None:
-    r = repo(ctx)
+    r = ctx.services.creators
     try:
         query = parse_find_args(command_args(update), await r.known_categories())
     except DomainError as error:
-        raise refusal(error) from None
+        raise refusal(error, ctx) from None
     candidates = [p for p in await r.profiles() if matches(p, query)]
     best = find(candidates, query, limit=FIND_LIMIT)
     if not best:

@@ -77,7 +77,6 @@ MESSAGES = [
         "{token} 与前面的筛选条件重复。",
         "{token} 與前面的篩選條件重複。",
     ),
-    ("That is not valid: {detail}.", "输入无效：{detail}。", "輸入無效：{detail}。"),
     # stages (handlers/stage_names.py, shared by the whole pipeline) and statuses
     ("shipped", "已寄出", "已寄出"),
     ("signed", "已签收", "已簽收"),
@@ -198,23 +197,6 @@ MESSAGES = [
     ("unblock a creator", "取消拉黑达人", "解除封鎖達人"),
     # screening and import
     (
-        "{file} is not a CSV or XLSX file.",
-        "{file} 不是 CSV 或 XLSX 文件。",
-        "{file} 不是 CSV 或 XLSX 檔案。",
-    ),
-    ("{file} is empty.", "{file} 是空的。", "{file} 是空的。"),
-    (
-        "{file}: a quote is broken on line {line}.",
-        "{file}：第 {line} 行的引号有误。",
-        "{file}：第 {line} 行的引號有誤。",
-    ),
-    (
-        "{file} is not UTF-8 or GBK text.",
-        "{file} 不是 UTF-8 或 GBK 编码的文本。",
-        "{file} 不是 UTF-8 或 GBK 編碼的文字。",
-    ),
-    ("{file} cannot be read as XLSX.", "{file} 无法按 XLSX 读取。", "{file} 無法按 XLSX 讀取。"),
-    (
         "Give the handle and at least one figure, e.g. adult=85%.",
         "请写出达人昵称和至少一项指标，例如 adult=85%。",
         "請寫出達人暱稱和至少一項指標，例如 adult=85%。",
@@ -236,12 +218,6 @@ MESSAGES = [
     ("replies {rate}", "回复 {rate}", "回覆 {rate}"),
     ("sales {amount}", "带货 {amount}", "帶貨 {amount}"),
     (
-        "{file} has no creator handle column (handle or 达人昵称). Headers found: {found}. "
-        "Nothing was changed.",
-        "{file} 缺少达人昵称列（handle 或 达人昵称）。找到的表头：{found}。没有做任何更改。",
-        "{file} 缺少達人暱稱欄（handle 或 达人昵称）。找到的表頭：{found}。沒有做任何更改。",
-    ),
-    (
         "line {line}: unknown owner {owner}",
         "第 {line} 行：未知的负责商务 {owner}",
         "第 {line} 行：未知的負責商務 {owner}",
@@ -251,12 +227,6 @@ MESSAGES = [
         "unchanged, {rejected} rejected.",
         "从 {file} 导入达人：读取 {read} 行，新增 {new}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}。",
         "從 {file} 匯入達人：讀取 {read} 行，新增 {new}，更新 {updated}，未變 {unchanged}，拒絕 {rejected}。",
-    ),
-    ("line {line}: {reason}", "第 {line} 行：{reason}", "第 {line} 行：{reason}"),
-    (
-        "Please send the file to me in a private chat.",
-        "请在私聊中把文件发给我。",
-        "請在私訊中把檔案傳給我。",
     ),
     (
         "Send me the creators file (CSV or XLSX) with the caption /import_creators.",

@@ -22,84 +22,21 @@ from bot.domain.creator_rows import CREATOR_ALIASES, parse_creator_row
 from bot.domain.import_rows import RowError
 from bot.domain.money import DomainError
 from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
+from bot.domain.roster_rows import ROSTER_ALIASES
 from bot.domain.tables import MissingColumns, Table, TableError, map_headers, read_table
 from bot.i18n import N_, Translator
+from bot.import_report import TABLE_ERRORS, esc, report
 from bot.services import Services
 from storage.creators import Creators, column_values
 from storage.orders import Orders
-from storage.roster import ROSTER_ALIASES, Roster
+from storage.roster import Roster
 
 __all__ = ["KINDS", "PROGRESS_EVERY", "ImportKind", "import_file", "run_import"]
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between two progress updates in a chat, at the most
-SHOWN = 20  # lines listed before "… and N more"
-_VALUE_SHOWN = 40  # characters of a refused cell echoed back
 T = TypeVar("T")
 Progress = Callable[[int], Awaitable[None]]
-
-# One table of messages for every import. The whole file refused (TableError codes):
-TABLE_ERRORS = {
-    "unsupported_format": N_("{filename} is not a CSV or XLSX file."),
-    "empty": N_("{filename} is empty."),
-    "broken_quoting": N_("{filename} cannot be read: a quote is not closed on line {line}."),
-    "cell_too_long": N_(
-        "{filename} cannot be read: a cell on line {line} is too long (more than {limit} "
-        "characters)."
-    ),
-    "unreadable_encoding": N_(
-        "{filename} is neither UTF-8 nor GBK text. Save it as CSV UTF-8 and send it again."
-    ),
-    "unreadable": N_("{filename} is a damaged file: it cannot be read as XLSX."),
-}
-# A row rejected (RowError codes, `code:reason` first): nothing of it is stored.
-ROW_ERRORS = {
-    "too_many_cells": N_(
-        "line {line}: {cells} cells, the header has {header} — a number with a comma must be quoted"
-    ),
-    "too_few_cells": N_("line {line}: {cells} cells, the header has {header}"),
-    "missing_order_id": N_("line {line}: no order id"),
-    "bad_date": N_("line {line}: cannot read the time {value} (write 2026-11-05 14:30)"),
-    "bad_amount": N_("line {line}: the amount {value} is not a number"),
-    "bad_amount:empty": N_("line {line}: no amount"),
-    "bad_amount:bad_thousands": N_(
-        "line {line}: the amount {value} is ambiguous: use a dot for decimals, commas only "
-        "between thousands (1,234.50)"
-    ),
-    "bad_amount:too_many_decimals": N_("line {line}: the amount {value} has more than 2 decimals"),
-    "bad_amount:too_large": N_("line {line}: the amount {value} is beyond any real order"),
-    "negative_amount": N_("line {line}: the amount {value} is negative"),
-    "bad_refund": N_("line {line}: the refund {value} is not a number"),
-    "bad_refund:bad_thousands": N_(
-        "line {line}: the refund {value} is ambiguous: use a dot for decimals, commas only "
-        "between thousands (1,234.50)"
-    ),
-    "bad_refund:too_many_decimals": N_("line {line}: the refund {value} has more than 2 decimals"),
-    "bad_refund:too_large": N_("line {line}: the refund {value} is beyond any real order"),
-    "negative_refund": N_("line {line}: the refund {value} is negative"),
-    "refund_exceeds_amount": N_(
-        "line {line}: the refund {refund} is more than the amount {amount}"
-    ),
-    "bad_quantity": N_("line {line}: the quantity {value} is not a whole number above 0"),
-    "bad_quantity:too_large": N_("line {line}: the quantity {value} is beyond any real order"),
-    "bad_status": N_("line {line}: unknown status {value} (paid, refunded or cancelled)"),
-    "missing_sharer_id": N_("line {line}: no sharer id"),
-    "self_referral": N_("line {line}: {sharer} cannot be their own inviter"),
-    "cycle": N_(
-        "line {line}: {inviter} cannot be the inviter of {sharer}, who is above them in the "
-        "inviter tree"
-    ),
-    "bad_handle": N_("line {line}: {value} cannot be a handle (no spaces, at most 64 characters)"),
-    "bad_handle:empty": N_("line {line}: no creator handle"),
-    "bad_platform": N_(
-        "line {line}: unknown platform {value} (tiktok, douyin, channels, xiaohongshu or other)"
-    ),
-    "bad_tier": N_("line {line}: the tier must be S, A or B, not {value}"),
-    "bad_followers": N_("line {line}: {value} is not a follower count (e.g. 12000, 1.2万, 12k)"),
-    "bad_stat": N_("line {line}: {key} {value} is not a valid value"),
-    "unknown_owner": N_("line {line}: unknown owner {owner}"),
-}
-UNKNOWN_ROW = N_("line {line}: cannot be read")
 
 
 class Outcome(Protocol):
@@ -266,11 +203,11 @@ async def run_import(
     except MissingColumns as exc:
         missing = t.join("/".join(kind.aliases.get(f, (f,))[:3]) for f in exc.missing)
         text = t("The file lacks the columns {missing}. Headers found: {found}. Nothing imported.")
-        return text.format(missing=_esc(missing), found=_esc(t.join(exc.found) or "—"))
+        return text.format(missing=esc(missing), found=esc(t.join(exc.found) or "—"))
     except TableError as exc:
         message = TABLE_ERRORS.get(exc.code, TABLE_ERRORS["unreadable"])
         params = {"limit": t.number(exc.params.get("limit", 0)), "line": exc.params.get("line")}
-        return t(message).format(filename=_esc(filename), **params)
+        return t(message).format(filename=esc(filename), **params)
     return report(t, kind, filename, result)
 
 
@@ -316,60 +253,3 @@ async def _watched(
             except Exception:  # a progress message that cannot be shown stops no import
                 log.warning("import progress not shown", exc_info=True)
     return await task
-
-
-def report(t: Translator, kind: ImportKind, filename: str, r: Any) -> str:
-    """Counts, rejected and replaced lines (the first SHOWN of each), then the ids to look at."""
-    if not r.read:
-        return t("{filename} has a header but no rows: nothing imported.").format(
-            filename=_esc(filename)
-        )
-    n = t.number
-    name = _esc(filename)
-    lines = [t(kind.counts).format(
-        filename=name, file=name, read=n(r.read), new=n(r.new), updated=n(r.updated),
-        unchanged=n(r.unchanged), rejected=n(len(r.errors)),
-    )]  # fmt: skip
-    if r.errors:
-        lines += ["", t("Rows skipped:"), *_listing(t, [row_error(t, e) for e in r.errors])]
-    if r.duplicates:
-        lines += ["", t("Listed more than once; the later row counts:")]
-        keys = [t("line {line}: {key}").format(line=n, key=_esc(k)) for n, k in r.duplicates]
-        lines += _listing(t, keys)
-    ids = kind.ids(r)
-    if ids:
-        head = t(kind.ids_title).format(n=t.number(len(ids)))
-        more = [t("… and {n} more.").format(n=t.number(len(ids) - SHOWN))] if ids[SHOWN:] else []
-        lines += ["", head, " ".join([", ".join(_esc(i) for i in ids[:SHOWN]), *more])]
-    return "\n".join(lines)
-
-
-def row_error(t: Translator, error: RowError) -> str:
-    params = error.params
-    message = ROW_ERRORS.get(f"{error.code}:{params.get('reason')}") or ROW_ERRORS.get(
-        error.code, UNKNOWN_ROW
-    )
-    values = {k: _esc(_shown(v)) for k, v in params.items()}
-    for key in ("refund", "amount"):
-        if isinstance(params.get(key), int):
-            values[key] = t.money(params[key])
-    for key in ("cells", "header"):
-        if isinstance(params.get(key), int):
-            values[key] = t.number(params[key])
-    if "value" in values:
-        values["value"] = f"“{values['value']}”"
-    return t(message).format(**{**values, "line": error.line})
-
-
-def _shown(value: object) -> str:
-    text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-    return text if len(text) <= _VALUE_SHOWN else text[: _VALUE_SHOWN - 1] + "…"
-
-
-def _listing(t: Translator, lines: list[str]) -> list[str]:
-    more = [t("… and {n} more.").format(n=t.number(len(lines) - SHOWN))] if lines[SHOWN:] else []
-    return [*lines[:SHOWN], *more]
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=False)

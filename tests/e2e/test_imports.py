@@ -47,7 +47,7 @@ async def test_manager_imports_orders_then_reimports_with_a_refund(bot: Driver) 
     assert done.text.startswith(
         "订单导入（orders.csv）：读取 4 行，新增 4，更新 0，未变 0，拒绝 0。"
     )
-    assert "尚未绑定 Telegram 账号的分享员ID（2 个）：\nA, B" in done.text
+    assert "尚未绑定 Telegram 账号的分享员ID（2 个）：\nA、B" in done.text
     assert await rows(bot, "SELECT order_id, amount_fen, refund_fen, valid_fen, month, day"
                       " FROM orders ORDER BY order_id") == [
         ("o1", 20000, 0, 20000, 202611, 20261105),
@@ -207,7 +207,7 @@ async def test_roster_import_upserts_sharers_and_refuses_cycles(bot: Driver) -> 
         "第 6 行：C 不能成为 A 的邀请人，因为 A 在邀请关系中是 C 的上级",
         "",
         "作为邀请人或团长出现但不在文件中，已按 ID 添加：",
-        "L, Z",
+        "L、Z",
     ])  # fmt: skip
     assert await rows(bot, "SELECT sharer_id, name, buyer_id, inviter_id, leader_id, is_leader"
                       " FROM sharers ORDER BY sharer_id") == [

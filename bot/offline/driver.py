@@ -29,7 +29,8 @@ class Driver:
         self.services = services
         # The latest message each person wrote in each chat, for replying to it.
         self.last_said: dict[tuple[int, int], dict] = {}
-        self.processed: set[int] = set()
+        # A bot started again on the same stand-in: what an earlier run fetched is not ours.
+        self.processed: set[int] = set(api.delivered)
         self._watch(app)
 
     def _watch(self, app: Application) -> None:

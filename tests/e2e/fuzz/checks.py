@@ -6,6 +6,9 @@ The properties, for every action:
   ERROR, the bot never hangs;
 - the Bot API stand-in refused nothing: no text, caption, button or alert over Telegram's
   limits (api.violations), no HTML Telegram cannot parse, no edit of a missing message;
+- BD data stays in BD places: in the sharers' group and in an unregistered group (by their
+  purpose at that moment: a random /setup may move purposes) the bot posts no file and names
+  no creator the asker did not name;
 - no sharer's commission in a group: the figures each bound sharer's private statements show
   (and no public answer shows: valid sales on the boards, thresholds in /rules) never appear in
   a message to a group. Leaderboards showing valid sales in a group are allowed (SPEC §3 /top).
@@ -14,15 +17,20 @@ The properties, for every action:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.offline.demo_pipeline import CREATORS
 from bot.offline.local_api import SentMessage
 from tests.e2e.fuzz.inputs import Press, Say, Wait
 from tests.e2e.fuzz.world import PERSONAS, World, amounts
 
 # The start of "Something went wrong (ref {ref})…" in each language (locales/src/core.py).
 INTERNAL_ERRORS = ("Something went wrong (ref", "出错了（编号", "出錯了（編號")
+# The demo's creators: a BD secret outside the BD and managers' chats.
+HANDLES = [line.split()[0] for lines in CREATORS.values() for line in lines]
+NOT_FOR_BD_DATA = ("sharers", None)  # chat purposes
 
 
 @dataclass
@@ -92,10 +100,26 @@ def perform(world: World, action: Say | Press | Wait, errors: Recorder) -> Outco
         if call.error and call not in api.violations and call.method != "getUpdates":
             outcome.problem("refused by Telegram", f"{call.method}: {call.error}")
     for message in outcome.sent:
-        leaked = amounts(message.text) & world.private_figures if message.chat_id < 0 else set()
-        if leaked:
-            outcome.problem("commission in a group", f"{sorted(leaked)} in {message.text[:300]!r}")
+        if message.chat_id < 0:
+            _group_message(world, outcome, message)
     return outcome
+
+
+def _group_message(world: World, outcome: Outcome, message: SentMessage) -> None:
+    leaked = amounts(message.text) & world.private_figures
+    if leaked:
+        outcome.problem("commission in a group", f"{sorted(leaked)} in {message.text[:300]!r}")
+    if world.purpose(message.chat_id) not in NOT_FOR_BD_DATA:
+        return
+    where = world.label(message.chat_id)
+    if message.document:
+        outcome.problem("BD data in the wrong chat", f"file {message.document[0]!r} in {where}")
+    typed = outcome.action.text if isinstance(outcome.action, Say) else ""
+    for handle in HANDLES:
+        named = re.compile(rf"(?<![\w@]){re.escape(handle)}(?!\w)")
+        if named.search(message.text) and not named.search(typed):
+            detail = f"creator {handle} named in {where}: {message.text[:200]!r}"
+            outcome.problem("BD data in the wrong chat", detail)
 
 
 def _press(world: World, action: Press, outcome: Outcome) -> bool:

@@ -152,6 +152,11 @@ class World:
 
     # ---------------------------------------------------------------- acting
 
+    def purpose(self, chat_id: int) -> str | None:
+        """What the chat is registered for right now (None: not registered)."""
+        chat = self.run(self.driver.services.chats.get(chat_id))
+        return chat.purpose if chat is not None else None
+
     def label(self, chat_id: int) -> str:
         names = {v: k for k, v in CHATS.items()}
         return names.get(chat_id, f"dm of {chat_id}")

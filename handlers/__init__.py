@@ -1,8 +1,11 @@
 """All features, registered in one documented order.
 
 Handler groups: -2 works out who is speaking and in which language (handlers/membership.py),
--1 follows chat migrations; 0 holds the commands and buttons, where the first matching
-handler wins — so the unknown-command fallback is registered last.
+-1 follows chat migrations; 0 holds the commands, buttons and documents, where the first
+matching handler wins — so group 0 ends with two fallbacks, registered last: the answer to an
+unknown command and, in private chats, the hint for a plain text or an uncaptioned file. A
+feature that answers plain text in private chats registers in group 0 too: in another group it
+would run as well as the hint.
 """
 
 from __future__ import annotations

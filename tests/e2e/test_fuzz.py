@@ -9,6 +9,8 @@ long run on demand:
 
 CREWBOT_FUZZ_LOG=FILE explores instead of failing: every problem found is appended to FILE (one
 JSON line each) and the run goes on, to collect many distinct failures in one long run.
+CREWBOT_FUZZ_TRACE=FILE writes every action and the first line of its answer, to see what the
+run covered.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.e2e.fuzz.checks import Outcome, Recorder, perform
-from tests.e2e.fuzz.inputs import Press, Say, Wait, actions
+from tests.e2e.fuzz.inputs import Press, Say, Upload, Wait, actions
 from tests.e2e.fuzz.world import World
 
 EXAMPLES = int(os.environ.get("CREWBOT_FUZZ_EXAMPLES", "40"))
@@ -38,6 +40,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("logged error", "/creator_stats"): "OverflowError on posts=9999999999999999999",
 }
 STRICT = os.environ.get("CREWBOT_FUZZ_STRICT") == "1"
+TRACE = os.environ.get("CREWBOT_FUZZ_TRACE")  # a file: every action and its first answer
 
 
 @pytest.fixture(scope="module")
@@ -60,18 +63,26 @@ def errors() -> Iterator[Recorder]:
     logging.getLogger().removeHandler(recorder)
 
 
-def check(world: World, errors: Recorder, steps: list[Say | Press | Wait]) -> None:
+def check(world: World, errors: Recorder, steps: list[Say | Press | Upload | Wait]) -> None:
     history: list[Outcome] = []
     for step in steps:
         outcome = perform(world, step, errors)
         if not STRICT:
             outcome.problems = [p for p in outcome.problems if (p[0], outcome.subject) not in KNOWN]
         history.append(outcome)
+        if TRACE:
+            _trace(outcome)
         if outcome.problems and EXPLORE_LOG:
             _log(outcome)
         elif outcome.problems:
             before = "".join(f"\n  after: {o.action}" for o in history[:-1])
             pytest.fail(f"{outcome}{before}", pytrace=False)
+
+
+def _trace(outcome: Outcome) -> None:
+    answer = outcome.sent[0].text[:100].replace("\n", " | ") if outcome.sent else "-"
+    with Path(TRACE or "").open("a", encoding="utf-8") as out:
+        out.write(f"{str(outcome.action)[:160]} {outcome.pressed[:80]} => {answer}\n")
 
 
 def _log(outcome: Outcome) -> None:

@@ -1,7 +1,8 @@
 """Run one action against the world and say what went wrong, in words a person can route.
 
 The properties, for every action:
-- a command or a button press gets an answer (a message, an edit or a callback answer);
+- a command, a button press, a file with a command caption and anything written in a private
+  chat gets an answer (a message, an edit or a callback answer);
 - no internal error: no "Something went wrong (ref …)" in any language, nothing logged at
   ERROR, the bot never hangs;
 - the Bot API stand-in refused nothing: no text, caption, button or alert over Telegram's
@@ -23,7 +24,7 @@ from datetime import timedelta
 
 from bot.offline.demo_pipeline import CREATORS
 from bot.offline.local_api import SentMessage
-from tests.e2e.fuzz.inputs import Press, Say, Wait
+from tests.e2e.fuzz.inputs import Press, Say, Upload, Wait
 from tests.e2e.fuzz.world import PERSONAS, World, amounts
 
 # The start of "Something went wrong (ref {ref})…" in each language (locales/src/core.py).
@@ -35,7 +36,7 @@ NOT_FOR_BD_DATA = ("sharers", None)  # chat purposes
 
 @dataclass
 class Outcome:
-    action: Say | Press | Wait
+    action: Say | Press | Upload | Wait
     problems: list[tuple[str, str]] = field(default_factory=list)  # (kind, detail)
     sent: list[SentMessage] = field(default_factory=list)
     pressed: str = ""  # for a press: the button's label, callback data and message
@@ -49,7 +50,10 @@ class Outcome:
         """What a failure is about: the command's name or the pressed button's data prefix."""
         action = self.action
         if isinstance(action, Say):
-            return action.text.split()[0].partition("@")[0] if action.text.split() else ""
+            first = action.text.split()[0] if action.text.split() else ""
+            return first.partition("@")[0] if first.startswith("/") else "text"
+        if isinstance(action, Upload):
+            return "file " + (action.caption.split() or [""])[0].partition("@")[0]
         return self.button_data.partition(":")[0] or type(action).__name__
 
     def __str__(self) -> str:
@@ -68,7 +72,7 @@ class Recorder(logging.Handler):
         self.records.append(record)
 
 
-def perform(world: World, action: Say | Press | Wait, errors: Recorder) -> Outcome:
+def perform(world: World, action: Say | Press | Upload | Wait, errors: Recorder) -> Outcome:
     api = world.api
     outcome = Outcome(action)
     violations, calls, logged = len(api.violations), len(api.calls()), len(errors.records)
@@ -76,8 +80,14 @@ def perform(world: World, action: Say | Press | Wait, errors: Recorder) -> Outco
     expect_answer = False
     try:
         if isinstance(action, Say):
-            expect_answer = action.text.startswith("/")
+            expect_answer = action.text.startswith("/") or action.where == "dm"
             outcome.sent = world.say(PERSONAS[action.who], action.where, action.text)
+        elif isinstance(action, Upload):
+            expect_answer = action.caption.startswith("/") or action.where == "dm"
+            who = PERSONAS[action.who]
+            chat_id = world.chat_id(who, action.where)
+            upload = world.driver.upload(who, chat_id, action.data, action.filename, action.caption)
+            outcome.sent = world.run(upload)
         elif isinstance(action, Press):
             expect_answer = _press(world, action, outcome)
         else:

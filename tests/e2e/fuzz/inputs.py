@@ -152,6 +152,19 @@ class Press:
 
 
 @dataclass(frozen=True)
+class Upload:
+    who: str
+    where: str
+    filename: str
+    data: bytes
+    caption: str
+
+    def __str__(self) -> str:
+        what = f"{self.filename!r} {self.data[:60]!r}… ({len(self.data)} bytes)"
+        return f"{self.who} in {self.where} uploads {what} with caption {self.caption!r}"
+
+
+@dataclass(frozen=True)
 class Wait:
     hours: int
 
@@ -174,9 +187,42 @@ presses = st.builds(Press, persona, st.integers(0, 30), st.integers(0, 7))
 waits = st.builds(Wait, st.integers(1, 6))
 
 
-def actions(registered: list[Command]) -> st.SearchStrategy[list[Say | Press | Wait]]:
+_ORDERS_HEADER = "订单号,支付时间,分享员ID,买家ID,商品ID,实付金额,退款金额"
+_cells = st.one_of(token, st.sampled_from(["EVE01", "2026-11-20 12:00", "¥1,234.50", "", '"']))
+_csv_rows = st.lists(st.lists(_cells, min_size=1, max_size=8).map(",".join), max_size=6)
+_file_bodies = st.one_of(
+    st.builds(lambda rows: "\n".join([_ORDERS_HEADER, *rows]).encode("utf-8-sig"), _csv_rows),
+    st.builds(lambda rows: "\n".join(["分享员ID,昵称,买家ID,邀请人ID", *rows]).encode(), _csv_rows),
+    st.builds(
+        lambda rows: "\n".join(["订单号,金额", *rows]).encode("shift_jis", "replace"), _csv_rows
+    ),
+    st.sampled_from([b"", b"PK\x03\x04broken", b"\xff\xfe\x00garbage", b"\x89PNG\r\n"]),
+    st.binary(max_size=200),
+)
+# Imports are for managers in a private chat: most uploads go there, to get past the gate.
+uploads = st.builds(
+    Upload,
+    st.sampled_from(["manager", "admin", "admin", *sorted(PERSONAS)]),
+    st.sampled_from(["dm", "dm", "dm", *sorted(CHATS)]),
+    st.sampled_from(["orders.csv", "分享员.csv", "creators.xlsx", "orders.xlsx", "a.txt", "x"]),
+    _file_bodies,
+    st.sampled_from(
+        ["/import", "/import_sharers", "/import_creators", "", "hello", "/import@crewbot_bot"]
+    ),
+)
+# Plain words, not commands: a private chat answers with a hint, a group stays quiet.
+chatter = st.builds(Say, persona, chat, st.lists(token, min_size=1, max_size=4).map(" ".join))
+
+
+def actions(registered: list[Command]) -> st.SearchStrategy[list[Say | Press | Upload | Wait]]:
     # Mostly commands; presses need earlier answers with buttons; time passes now and then.
-    strategies = {"say": says(registered), "press": presses, "wait": waits}
-    kinds = ["say"] * 8 + ["press"] * 3 + ["wait"]
+    strategies = {
+        "say": says(registered),
+        "press": presses,
+        "wait": waits,
+        "upload": uploads,
+        "chatter": chatter,
+    }
+    kinds = ["say"] * 8 + ["press"] * 3 + ["wait", "upload", "chatter"]
     one = st.sampled_from(kinds).flatmap(strategies.__getitem__)
     return st.lists(one, min_size=1, max_size=4)

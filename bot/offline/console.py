@@ -35,8 +35,6 @@ from bot.offline.local_api import LocalBotAPI, SentMessage
 from bot.services import Services
 
 HELP = __doc__.split("except directives:", 1)[1].split("In a script", 1)[0].rstrip()
-
-
 DEMO_GREETING = """Demo data loaded: four groups registered, roles granted, six creators with
 samples in every stage, four sharers with this and last month's orders. You are ada (bot admin) in a
 private chat. Try:
@@ -274,13 +272,15 @@ async def run_console(settings: Settings, *, demo: bool, script: Path | None) ->
                 print(DEMO_GREETING, file=out)
             elif script is None:
                 print("crewbot console — :help lists directives; Ctrl-D quits.", file=out)
-            async for line, echo in _lines(script, console):
-                if line.startswith("<"):
+            async for line, transcript in _lines(script, console):
+                # Typed at a terminal, "<b>…" and "#2" are messages; in a transcript, an
+                # expectation and a comment.
+                if transcript and line.startswith("<"):
                     console.expect(line[1:].strip())
                     continue
-                if line.startswith("#") or not line.strip():
+                if (transcript and line.startswith("#")) or not line.strip():
                     continue
-                if echo:
+                if transcript:
                     print(f"{console.prompt}{line}", file=out)
                 await console.handle(line)
             return 1 if console.failures else 0

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from tests.e2e.fuzz.checks import Outcome, Recorder, perform
 from tests.e2e.fuzz.inputs import Press, Say, Upload, Wait, actions
-from tests.e2e.fuzz.world import World
+from tests.e2e.fuzz.world import World, amounts
 
 EXAMPLES = int(os.environ.get("CREWBOT_FUZZ_EXAMPLES", "40"))
 EXPLORE_LOG = os.environ.get("CREWBOT_FUZZ_LOG")
@@ -128,3 +128,8 @@ REGRESSIONS = [
 def test_found_by_random_input(world: World, errors: Recorder, step: Say) -> None:
     outcome = perform(world, step, errors)
     assert not outcome.problems, str(outcome)
+
+
+def test_money_figures_are_read_the_way_the_bot_writes_them() -> None:
+    assert amounts("合計：¥1,338.70 · 待確認：¥33.07 · ¥0.00") == {"1338.70", "33.07"}
+    assert amounts("Total: -¥281.77; 40.00 元; 2026-11; 8%") == {"281.77", "40.00"}

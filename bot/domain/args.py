@@ -12,8 +12,10 @@ ever reinterpreted silently: a word that is not what its position asks for is re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from bot.domain.creators import (
     Platform,
@@ -22,6 +24,8 @@ from bot.domain.creators import (
     parse_platform,
 )
 from bot.domain.money import DomainError, MoneyError, parse_yuan
+
+_V = TypeVar("_V")
 
 # SQLite stores signed 64-bit integers; no argument may reach past that.
 INT64_MAX = 2**63 - 1
@@ -133,6 +137,15 @@ def parse_percent(text: str) -> Decimal:
 
 _ON = {"on", "yes", "y", "true", "1", "开", "開", "是", "打开", "打開"}
 _OFF = {"off", "no", "n", "false", "0", "关", "關", "否", "关闭", "關閉"}
+
+
+def or_none(parse: Callable[..., _V], text: str, **bounds: int) -> _V | None:
+    """`parse(text, **bounds)`, or None where it refuses: for callers that name the error
+    themselves (a screening figure, a filter)."""
+    try:
+        return parse(text, **bounds)
+    except ArgError:
+        return None
 
 
 def parse_switch(text: str) -> bool:

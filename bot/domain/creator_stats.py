@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.domain.args import or_none, parse_int, parse_percent
 from bot.domain.creators import (
     MAX_FOLLOWERS,
     alias_table,
     fold,
     parse_count,
-    parse_int,
-    parse_percent,
 )
 from bot.domain.money import DomainError
 from bot.domain.pipeline import VIDEO_STAGES, Stage
@@ -182,8 +181,8 @@ def _stat_value(key: str, raw: str) -> object | None:
         count = parse_count(raw)
         return None if count is None or count > MAX_FOLLOWERS else count
     if key in ("posts", "products"):
-        return parse_int(raw)
-    return parse_percent(raw)
+        return or_none(parse_int, raw)
+    return or_none(parse_percent, raw)
 
 
 def parse_stats_pairs(tokens: Sequence[str]) -> dict[str, object]:

@@ -171,28 +171,6 @@ def parse_count(text: str) -> int | None:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def parse_int(text: str) -> int | None:
-    """A plain non-negative integer (full-width digits allowed), or None."""
-    raw = fold(text)
-    ok = raw.isascii() and raw.isdigit() and len(raw) <= _MAX_COUNT_CHARS
-    return int(raw) if ok else None
-
-
-def parse_percent(text: str) -> Decimal | None:
-    """`35`, `35%`, `35.5％` → exact fraction (0.35, 0.355); None unless within 0–100%.
-
-    A bare number is always percent points: `0.35` is 0.35%, never 35%.
-    """
-    raw = fold(text).removesuffix("%").strip()
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or not 0 <= value <= 100:
-        return None
-    return value.scaleb(-2)
-
-
 def parse_followers(text: str) -> int:
     value = parse_count(text)
     if value is None or value > MAX_FOLLOWERS:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from bot.domain.args import or_none, parse_int, parse_percent
 from bot.domain.creator_stats import STAT_FIELDS as STAT_FIELDS
 from bot.domain.creator_stats import parse_stats_pairs as parse_stats_pairs
 from bot.domain.creators import (
@@ -23,8 +24,6 @@ from bot.domain.creators import (
     closest_handles,
     fold,
     parse_count,
-    parse_int,
-    parse_percent,
 )
 from bot.domain.money import DomainError
 
@@ -125,8 +124,8 @@ def _filter_value(field: str, raw: str) -> object | None:
     if field == "goal":
         return _GOALS.get(fold(raw))
     if field == "min_posts":
-        return parse_int(raw)
-    return parse_percent(raw)
+        return or_none(parse_int, raw)
+    return or_none(parse_percent, raw)
 
 
 def parse_find_args(tokens: Sequence[str], known_categories: Iterable[str]) -> FindQuery:

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.args import or_none, parse_int, parse_percent
 from bot.domain.creators import (
     CreatorError,
     CreatorStatus,
@@ -14,8 +15,6 @@ from bot.domain.creators import (
     normalize_handle,
     parse_count,
     parse_followers,
-    parse_int,
-    parse_percent,
     parse_platform,
     parse_status,
     parse_tier,
@@ -171,19 +170,18 @@ def test_parse_count_returns_none() -> None:
     assert parse_count("12.5") is None
 
 
-def test_parse_int_and_percent() -> None:
-    assert parse_int("12") == 12
-    assert parse_int("１２") == 12
-    assert parse_int("-1") is None
-    assert parse_int("1.0") is None
-    assert parse_percent("35") == Decimal("0.35")
-    assert parse_percent("35.5%") == Decimal("0.355")
-    assert parse_percent("0.35") == Decimal("0.0035")
-    assert parse_percent("100％") == Decimal("1")
-    assert parse_percent("101") is None
-    assert parse_percent("-1") is None
-    assert parse_percent("nan") is None
-    assert parse_percent("abc") is None
+def test_screening_numbers_use_the_one_grammar() -> None:
+    assert or_none(parse_int, "12") == 12
+    assert or_none(parse_int, "１２") == 12
+    assert or_none(parse_int, "-1") is None
+    assert or_none(parse_int, "1.0") is None
+    assert or_none(parse_int, "9" * 25) is None  # beyond any count: refused, never stored
+    assert or_none(parse_percent, "35") == Decimal("0.35")
+    assert or_none(parse_percent, "35.5%") == Decimal("0.355")
+    assert or_none(parse_percent, "0.35") == Decimal("0.0035")
+    assert or_none(parse_percent, "100％") == Decimal("1")
+    for bad in ("101", "-1", "nan", "abc"):
+        assert or_none(parse_percent, bad) is None
 
 
 def test_closest_handles() -> None:

@@ -95,7 +95,8 @@ def _word(word: str) -> st.SearchStrategy[str]:
         value = _slot(word[1:-1])
     elif "=" in word:  # key=value… and goal=brand|sales
         key = st.sampled_from(_KEYS) if word.endswith("…") else st.just(word.partition("=")[0])
-        value = st.builds(lambda k, v: f"{k}={v}", key, _number | st.sampled_from(["brand", "x"]))
+        pair = st.builds(lambda k, v: f"{k}={v}", key, _number | st.sampled_from(["brand", "x"]))
+        value = st.lists(pair, min_size=1, max_size=3 if word.endswith("…") else 1).map(" ".join)
     elif ">=" in word:
         value = _number.map(lambda n, w=word: w.replace("N", n))
     elif word in SLOTS:  # a bare YYYY-MM
@@ -128,6 +129,28 @@ arguments = _rarely(
 )
 # Those who pass most gates come up more often, so that arguments get past "this is for BD".
 persona = st.sampled_from([*sorted(PERSONAS), "admin", "admin", "manager", "bd"])
+# The roles each persona holds in the seeded world (an admin passes every gate).
+HOLDS = {
+    "admin": {"admin", "manager", "bd", "ads"},
+    "manager": {"manager", "bd", "ads"},
+    "bd": {"bd"},
+    "ads": {"ads"},
+    "leader": {"leader", "sharer"},
+    "sharer": {"sharer"},
+    "stranger": set(),
+}
+
+
+def _who_may(command: Command) -> st.SearchStrategy[str]:
+    """Half the time someone the command's gate lets through, so the arguments get read."""
+    allowed = [p for p, roles in HOLDS.items() if command.roles is None or command.roles & roles]
+    return st.one_of(st.sampled_from(allowed), persona)
+
+
+def _where(command: Command) -> st.SearchStrategy[str]:
+    return st.one_of(st.just("dm"), chat) if command.where == "private" else chat
+
+
 chat = st.sampled_from([*sorted(CHATS), "dm"])
 
 
@@ -173,14 +196,14 @@ class Wait:
 
 
 def says(registered: list[Command]) -> st.SearchStrategy[Say]:
-    def typed(command: Command) -> st.SearchStrategy[str]:
+    def typed(command: Command) -> st.SearchStrategy[Say]:
         args = st.one_of(usage_arguments(command.usage), usage_arguments(command.usage), arguments)
         suffix = st.sampled_from(["", "", "", "@crewbot_bot"])
-        return st.builds(lambda at, a: f"/{command.name}{at} {a}".rstrip()[:4096], suffix, args)
+        text = st.builds(lambda at, a: f"/{command.name}{at} {a}".rstrip()[:4096], suffix, args)
+        return st.builds(Say, _who_may(command), _where(command), text)
 
     # sampled_from, not one_of: every command comes up about as often as any other.
-    text = st.sampled_from(registered).flatmap(typed)
-    return st.builds(Say, persona, chat, text)
+    return st.sampled_from(registered).flatmap(typed)
 
 
 presses = st.builds(Press, persona, st.integers(0, 30), st.integers(0, 7))

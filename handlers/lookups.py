@@ -159,7 +159,9 @@ def refusal(error: DomainError, ctx: BotContext | None = None) -> Refuse:
     message = ERRORS.get(f"{error.code}:{variant}") or ERRORS.get(error.code)
     if message is None:
         raise error
-    return Refuse(message, **params)
+    # A `bad_…` code is an argument that does not parse: the answer shows the usage line too.
+    kind = BadUsage if error.code.startswith("bad_") else Refuse
+    return kind(message, **params)
 
 
 def domain_errors(handler: Handler) -> Handler:

@@ -71,7 +71,10 @@ async def test_video_bad_input_changes_nothing(bot: Driver) -> None:
     await bot.say(BOB, BD_CHAT, "/signed #1")
     await bot.say(BOB, BD_CHAT, "/signed #2")
     [scheme] = await bot.say(BOB, BD_CHAT, "/video #1 ftp://v.douyin.com/abc")
-    assert scheme.text == "ftp://v.douyin.com/abc 不是视频链接：必须以 http:// 或 https:// 开头。"
+    assert scheme.text == (
+        "ftp://v.douyin.com/abc 不是视频链接：必须以 http:// 或 https:// 开头。"
+        "\n用法：/video <#N|handle> <url>"
+    )
     [malformed] = await bot.say(BOB, BD_CHAT, "/video #1 https://nohost")
     assert "不是视频链接" in malformed.text
     assert await _stage(bot, 1) == "signed"
@@ -120,7 +123,7 @@ async def test_code_without_an_ads_chat_is_kept_for_later(bot: Driver) -> None:
     ):
         await bot.say(BOB, BD_CHAT, line)
     [kept] = await bot.say(BOB, BD_CHAT, "/code #1 AUTH-1 zero")
-    assert kept.text == "zero 不是天数，例如 30。"
+    assert kept.text.startswith("zero 不是天数，例如 30。\n用法：/code")
     [kept] = await bot.say(BOB, BD_CHAT, "/code #1 AUTH-1")
     assert kept.text.startswith("已保存 #1 的授权码，但还没有登记投流群")
     assert await _stage(bot, 1) == "code_received"

@@ -159,7 +159,11 @@ async def creators_list(update: Update, ctx: BotContext) -> None:
         overdue_at=now if word == "overdue" else None, limit=LIST_CAP,
     )  # fmt: skip
     if not found:
-        await reply(update, ctx, ctx.t("No creators here yet."))
+        empty = {
+            "overdue": N_("No creator has an overdue sample."),
+            "mine": N_("You have no creators yet."),
+        }.get(word, N_("No creators here yet."))
+        await reply(update, ctx, ctx.t(empty))
         return
     lines = [ctx.t.n("{n} creator:", "{n} creators:", total).format(n=total)]
     for c in found:

@@ -70,7 +70,10 @@ async def pipeline_cmd(update: Update, ctx: BotContext) -> None:
         stages = " · ".join(
             f"{stage_name(ctx.t, s)} {counts[bd][s]}" for s in Stage if counts[bd].get(s)
         )
-        part = [f"\n<b>{await _name(services, bd)}</b>: {stages}"]
+        head = ctx.t("{name}: {stages}").format(
+            name=f"<b>{await _name(services, bd)}</b>", stages=stages
+        )
+        part = ["\n" + head]
         if late.get(bd):
             part.append(ctx.t("Overdue ({n}):").format(n=late[bd]))
             part += [_overdue_line(ctx.t, s, now) for s in oldest[bd]]

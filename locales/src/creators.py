@@ -166,6 +166,8 @@ MESSAGES = [
         "請選擇 S、A、B、mine 或 overdue。",
     ),
     ("No creators here yet.", "这里还没有达人。", "這裡還沒有達人。"),
+    ("No creator has an overdue sample.", "没有寄样逾期的达人。", "沒有寄樣逾期的達人。"),
+    ("You have no creators yet.", "你还没有负责的达人。", "你還沒有負責的達人。"),
     (("{n} creator:", "{n} creators:"), "共 {n} 位达人：", "共 {n} 位達人："),
     ("Give the handle and the new tier.", "请写出达人昵称和新等级。", "請寫出達人暱稱和新等級。"),
     (

@@ -337,6 +337,7 @@ MESSAGES = [
     ("Choose mine or all.", "请选择 mine 或 all。", "請選擇 mine 或 all。"),
     ("Pipeline — mine", "寄样进度 — 我的", "寄樣進度 — 我的"),
     ("Pipeline — all BDs", "寄样进度 — 全部商务", "寄樣進度 — 全部商務"),
+    ("{name}: {stages}", "{name}：{stages}", "{name}：{stages}"),
     ("No samples yet.", "还没有寄样。", "還沒有寄樣。"),
     ("Overdue ({n}):", "逾期（{n}）：", "逾期（{n}）："),
     (

@@ -255,7 +255,7 @@ async def test_list_filters_and_cap(bot: Driver) -> None:
     now = bot.services.clock.now()
     await add_sample(bot, lily.id, "signed", chase_due_at=to_ts(now + timedelta(days=1)))
     [none] = await bot.say(BOB, BD_CHAT, "/creators overdue")
-    assert none.text == "这里还没有达人。"
+    assert none.text == "没有寄样逾期的达人。"
     bot.services.clock.advance(timedelta(days=2))
     [overdue] = await bot.say(BOB, BD_CHAT, "/creators overdue")
     assert overdue.text.splitlines()[1].startswith("S lily")

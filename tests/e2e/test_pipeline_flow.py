@@ -89,10 +89,10 @@ async def test_pipeline_view_counts_and_overdue(bot: Driver) -> None:
     await bot.wait(timedelta(days=3))
     [view] = await bot.say(BOB, BD_CHAT, "/pipeline")
     assert view.text.splitlines()[:2] == ["寄样进度 — 全部商务", ""]
-    assert "Bob: 已寄出 1 · 已签收 1" in view.text and "Ada: 已寄出 1" in view.text
+    assert "Bob：已寄出 1 · 已签收 1" in view.text and "Ada：已寄出 1" in view.text
     assert "逾期（1）：\n#1 lily — Mask：签收已 3 天，提醒 1 次" in view.text
     [mine] = await bot.say(ADA, BD_CHAT, "/pipeline mine")
-    assert "Bob" not in mine.text and "Ada: 已寄出 1" in mine.text
+    assert "Bob" not in mine.text and "Ada：已寄出 1" in mine.text
     [usage] = await bot.say(BOB, BD_CHAT, "/pipeline everything")
     assert usage.text.startswith("请选择 mine 或 all。")
     [refused] = await bot.say(BOB, BOB, "/pipeline")  # no BD role outside the BD chat

@@ -76,7 +76,10 @@ async def find_creators(update: Update, ctx: BotContext) -> None:
             why.append(t("sales {amount}").format(amount=t.money(p.attributed_sales_fen)))
         band = band_of(p.followers)
         head = f"{rank}. <b>{esc(p.handle)}</b> {p.tier}" + (f" · {band.value}" if band else "")
-        lines.append(f"{head} — {points:.1f}: {esc(' · '.join(why) or '—')}")
+        line = t("{label} — {score}: {reasons}")
+        lines.append(
+            line.format(label=head, score=f"{points:.1f}", reasons=esc(" · ".join(why) or "—"))
+        )
     await reply(update, ctx, "\n".join(lines))
 
 

@@ -134,7 +134,8 @@ def suggestion_line(t: Translator, s: TierSuggestion) -> str:
             params[key.removesuffix("_fen")] = t.money(params[key])
     reason = t(REASONS[s.reason_code]).format(**params)
     to = t("end the collaboration") if s.to_tier == END else str(s.to_tier)
-    return f"• {esc(s.handle)}: {s.from_tier} → {to} ({reason})"
+    line = t("• {handle}: {tier} → {to} ({reason})")
+    return line.format(handle=esc(s.handle), tier=s.from_tier, to=to, reason=reason)
 
 
 async def tier_review_tick(app: Application, now: datetime) -> None:

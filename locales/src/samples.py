@@ -380,6 +380,11 @@ MESSAGES = [
     ),
     ("end the collaboration", "结束合作", "結束合作"),
     (
+        "• {handle}: {tier} → {to} ({reason})",
+        "• {handle}：{tier} → {to}（{reason}）",
+        "• {handle}：{tier} → {to}（{reason}）",
+    ),
+    (
         "<b>Weekly tier review</b> — suggestions, to decide with /tier:",
         "<b>每周达人评级</b> — 建议如下，用 /tier 决定：",
         "<b>每週達人評級</b> — 建議如下，用 /tier 決定：",

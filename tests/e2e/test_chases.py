@@ -166,4 +166,4 @@ async def test_weekly_tier_review_goes_to_the_managers(bot: Driver) -> None:
     ] * 3
     assert reviews[0].text.endswith("没有需要调整的。")
     # lily became a no-show (three reminders, no video) in the third week: A → B.
-    assert reviews[2].text.endswith("• lily: A → B (上次评级以来未履约 1 次)")
+    assert reviews[2].text.endswith("• lily：A → B（上次评级以来未履约 1 次）")

@@ -37,8 +37,7 @@ from handlers.lookups import (
     month_label,
     my_sharer,
 )
-from handlers.registry import command
-from handlers.start import on_start_payload
+from handlers.registry import command, on_start_payload
 from storage.commission import Month, Settled, ym
 from storage.sharers import Sharer
 

@@ -147,6 +147,18 @@ def command(
     app.add_handler(CommandHandler(list(names), _gate(spec, callback)), group=group)
 
 
+PayloadHandler = Callable[[Update, BotContext, str], Awaitable[object]]
+
+
+def on_start_payload(app: Application, prefix: str, handler: PayloadHandler) -> None:
+    """Route `/start <prefix>_<rest>` (a deep link t.me/<bot>?start=…) to a feature."""
+    start_payloads(app)[prefix] = handler
+
+
+def start_payloads(app: Application) -> dict[str, PayloadHandler]:
+    return app.bot_data.setdefault("start_payloads", {})
+
+
 def button(app: Application, prefix: str, callback: Callback) -> None:
     """Register inline buttons whose callback data starts with `prefix:`.
 

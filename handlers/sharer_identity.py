@@ -17,8 +17,7 @@ from bot.services import Services
 from handlers.common import BadUsage, command_args, deep_link, esc, mention, reply
 from handlers.lookups import my_sharer
 from handlers.lookups import sharer_refusal as refusal
-from handlers.registry import button, command, require
-from handlers.start import on_start_payload
+from handlers.registry import button, command, on_start_payload, require
 from storage.sharers import Sharer, SharerError
 
 

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.i18n import LANGUAGES, N_, resolve_locale
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
-from handlers.registry import chat_purpose, command, commands
-
-PayloadHandler = Callable[[Update, BotContext, str], Awaitable[object]]
+from handlers.registry import chat_purpose, command, commands, start_payloads
 
 LANGUAGE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
-
-
-def on_start_payload(app: Application, prefix: str, handler: PayloadHandler) -> None:
-    """Route `/start <prefix>_<rest>` (a deep link t.me/<bot>?start=…) to a feature."""
-    app.bot_data.setdefault("start_payloads", {})[prefix] = handler
 
 
 async def start(update: Update, ctx: BotContext) -> None:
     args = command_args(update)
     if args:
         prefix, _, rest = args[0].partition("_")
-        handler = ctx.application.bot_data.get("start_payloads", {}).get(prefix)
+        handler = start_payloads(ctx.application).get(prefix)
         if handler is not None:
             await handler(update, ctx, rest)
             return

@@ -25,9 +25,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.fuzz.checks import Outcome, Recorder, perform
+from bot.offline.local_api import SentMessage
+from tests.e2e.fuzz.checks import Outcome, Recorder, group_message, perform
 from tests.e2e.fuzz.inputs import Press, Say, Upload, Wait, actions
-from tests.e2e.fuzz.world import World, amounts
+from tests.e2e.fuzz.world import CHATS, World, amounts
 
 EXAMPLES = int(os.environ.get("CREWBOT_FUZZ_EXAMPLES", "40"))
 EXPLORE_LOG = os.environ.get("CREWBOT_FUZZ_LOG")
@@ -126,3 +127,24 @@ def test_found_by_random_input(world: World, errors: Recorder, step: Say) -> Non
 def test_money_figures_are_read_the_way_the_bot_writes_them() -> None:
     assert amounts("合計：¥1,338.70 · 待確認：¥33.07 · ¥0.00") == {"1338.70", "33.07"}
     assert amounts("Total: -¥281.77; 40.00 元; 2026-11; 8%") == {"281.77", "40.00"}
+
+
+def test_the_checks_catch_what_they_look_for(world: World) -> None:
+    """A leak the checks must see: a statement figure and a BD file in the sharers' group."""
+    figure = sorted(world.private_figures)[0]
+    outcome = Outcome(Say("admin", "sharers", "/top"))
+    for text, document in ((f"合计：¥{figure}", None), ("lily · S · 抖音", ("creators.csv", b"x"))):
+        message = SentMessage(CHATS["sharers"], 1, "sendMessage", text=text, document=document)
+        group_message(world, outcome, message)
+    assert [kind for kind, _ in outcome.problems] == [
+        "commission in a group",
+        "BD data in the wrong chat",
+        "BD data in the wrong chat",
+    ]
+
+
+def test_the_checks_catch_a_crash(world: World, errors: Recorder) -> None:
+    world.api.fail("sendMessage", 400, "Bad Request: can't parse entities", times=1)
+    outcome = perform(world, Say("admin", "dm", "/rules"), errors)
+    kinds = {kind for kind, _ in outcome.problems}
+    assert {"refused by Telegram", "logged error", "internal error"} <= kinds, str(outcome)

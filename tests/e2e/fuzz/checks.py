@@ -111,11 +111,11 @@ def perform(world: World, action: Say | Press | Upload | Wait, errors: Recorder)
             outcome.problem("refused by Telegram", f"{call.method}: {call.error}")
     for message in outcome.sent:
         if message.chat_id < 0:
-            _group_message(world, outcome, message)
+            group_message(world, outcome, message)
     return outcome
 
 
-def _group_message(world: World, outcome: Outcome, message: SentMessage) -> None:
+def group_message(world: World, outcome: Outcome, message: SentMessage) -> None:
     leaked = amounts(message.text) & world.private_figures
     if leaked:
         outcome.problem("commission in a group", f"{sorted(leaked)} in {message.text[:300]!r}")

@@ -8,7 +8,7 @@ People and chats used across the tests:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 import pytest
@@ -70,3 +70,19 @@ def texts(messages) -> list[str]:
 
 
 __all__ = ["ADA", "ADS_CHAT", "BD_CHAT", "BOB", "CAI", "EVE", "setup_chats", "texts", "timedelta"]
+
+
+@pytest.fixture(autouse=True)
+def _within_telegram_limits(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every e2e test also checks that the bot never sent what Telegram would refuse.
+
+    The stand-in refuses a text, caption, button or alert over Telegram's limits and records
+    it (`api.violations`); a test of the stand-in itself provokes them on purpose.
+    """
+    watched = "api" in request.fixturenames and not request.module.__name__.endswith(
+        "test_local_api"
+    )
+    api: LocalBotAPI | None = request.getfixturevalue("api") if watched else None
+    yield
+    if api is not None:
+        assert [(c.method, c.error) for c in api.violations] == []

@@ -1,0 +1,9 @@
+"""Community operations (SPEC §4): lives. Being built."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(app: Application) -> None:
+    return None

@@ -45,19 +45,24 @@ class Boards:
     async def board(self, period: tuple[Any, ...]) -> list[tuple[int, str, int]]:
         """Ranked (rank, sharer_id, valid_fen) for a period, hidden sharers left out.
 
-        period: ("month", yyyymm) | ("days", first_day, last_day) | ("sku", sku, first, last).
+        period: ("month", yyyymm) | ("year", yyyy) | ("days", first_day, last_day)
+        | ("sku", sku, first, last).
         Cached until the database changes (this connection's writes or anyone else's), so a
         busy group asking /top again costs two tiny reads.
         """
-        changes = await self.db.fetchval("SELECT total_changes()")
-        version = await self.db.fetchval("PRAGMA data_version")
-        key = (period, changes, version)
+        key = (period, *await self._version())
         found = self._boards.get(key)
         if found is not None:
             return found
         kind, params = period[0], period[1:]
         if kind == "month":
             sql = "SELECT sharer_id, valid_fen FROM sharer_month WHERE month = ?"
+        elif kind == "year":  # one range of the (month, valid_fen) index, which covers it
+            sql = (
+                "SELECT sharer_id, SUM(valid_fen) FROM sharer_month WHERE month BETWEEN ? AND ?"
+                " GROUP BY sharer_id"
+            )
+            params = (params[0] * 100 + 1, params[0] * 100 + 12)
         elif kind == "days" and (week := _iso_week(*period[1:])) is not None:
             sql, params = "SELECT sharer_id, valid_fen FROM sharer_week WHERE week = ?", (week,)
         elif kind == "days":
@@ -72,6 +77,39 @@ class Boards:
                 f" ({', '.join('?' * len(days))}) AND sku = ? GROUP BY sharer_id"
             )
             params = (*days, sku)
+        return await self._ranked(key, sql, params)
+
+    async def team_board(self, period: tuple[Any, ...]) -> list[tuple[int, str, int]]:
+        """Ranked (rank, leader_id, team valid_fen): a team is the sharers whose leader is
+        that sharer, the leader's own sales left out, as the team reward counts it. Hidden
+        leaders are left out; their members' sales still count for whoever leads them.
+
+        period: ("month", yyyymm) | ("days", monday, sunday) of one ISO week.
+        """
+        key = ("teams", *period, *await self._version())
+        found = self._boards.get(key)
+        if found is not None:
+            return found
+        if period[0] == "month":
+            rollup, params = "sharer_month r ON r.month = ?", (period[1],)
+        elif (week := _iso_week(*period[1:])) is not None:
+            rollup, params = "sharer_week r ON r.week = ?", (week,)
+        else:
+            rollup, params = "sharer_day r ON r.day BETWEEN ? AND ?", tuple(period[1:])
+        sql = (
+            f"SELECT s.leader_id, SUM(r.valid_fen) FROM sharers s JOIN {rollup}"
+            " AND r.sharer_id = s.sharer_id WHERE s.leader_id IS NOT NULL"
+            " AND s.leader_id NOT IN ('', s.sharer_id) GROUP BY s.leader_id"
+        )
+        return await self._ranked(key, sql, params)
+
+    async def _version(self) -> tuple[int, int]:
+        changes = await self.db.fetchval("SELECT total_changes()")
+        return changes, await self.db.fetchval("PRAGMA data_version")
+
+    async def _ranked(
+        self, key: tuple[object, ...], sql: str, params: tuple[Any, ...]
+    ) -> list[tuple[int, str, int]]:
         rows = await self.db.fetchall(sql, params)
         hidden = {
             r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden")

@@ -10,6 +10,8 @@ team, recruit and adjustment included. An order is pending while paid_at + pendi
 
 Where SPEC §3 is silent:
 - a boost's rate replaces the whole direct rate, level bonus included ("else the direct rate");
+  where several boosts cover an order (a challenge over a file boost, or two challenges), the
+  highest rate applies;
 - a recruit also needs valid sales > 0 in that first month, so a cancelled-only first order
   never pays a reward even when first_month_min is 0;
 - order_count / customer_count count only orders with a valid amount > 0 (self-purchases too);
@@ -31,7 +33,7 @@ from bot.domain.money import round_half_up
 from bot.domain.months import Month, month_bounds
 from bot.domain.orders import OrderRow
 from bot.domain.referrals import inviter_of, leader_of
-from bot.domain.rules import Rules
+from bot.domain.rules import Rules, strongest
 
 __all__ = [
     "OrderFact",
@@ -135,7 +137,7 @@ def compute_month(
     """
     start, end = month_bounds((year, month), tz)
     cutoff = now - timedelta(days=rules.pending_days)  # paid after cutoff → still pending
-    boosted = rules.boosted_skus()
+    boosted = {sku: strongest(boosts) for sku, boosts in rules.boosted_skus().items()}
     accs: dict[str, _Acc] = {}
     own_buyer = {sid: s.buyer_id for sid, s in sharers.items() if s.buyer_id}
 
@@ -159,10 +161,9 @@ def compute_month(
             acc.own += v
             acc.own_p += v if pending else 0
             continue
-        boosts = boosted.get(o.sku)
-        if boosts:
-            day = paid.astimezone(tz).date()
-            rate = next((b.rate for b in boosts if b.start <= day <= b.end), None)
+        boost = boosted.get(o.sku)
+        if boost:
+            rate = boost(paid.astimezone(tz).date())
             if rate is not None:
                 slot = acc.boosted.setdefault(rate, [0, 0])
                 slot[0] += v

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import tomllib
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "Step",
     "load_rules",
     "parse_rules",
+    "strongest",
 ]
 
 BUILTIN_LEVELS = ("junior", "mid", "senior", "gold")  # 初级/中级/高级/金牌, named by i18n
@@ -181,16 +183,31 @@ class Rules(_Model):
         return None
 
     def boost_rate(self, sku: str, local_day: date) -> Decimal | None:
-        for b in self.boosts:
-            if b.sku == sku and b.start <= local_day <= b.end:
-                return b.rate
-        return None
+        """The rate replacing the direct rate for this SKU on this local day, or None.
+        Boosts of the file never overlap (refused at load), but challenges (/challenge) may
+        overlap them and each other: the highest rate covering the day wins."""
+        return strongest(b for b in self.boosts if b.sku == sku)(local_day)
+
+    def with_boosts(self, extra: Iterable[Boost]) -> Rules:
+        """These rules with more boosts (running challenges), read exactly as the file's."""
+        more = tuple(extra)
+        return self.model_copy(update={"boosts": self.boosts + more}) if more else self
 
     def boosted_skus(self) -> dict[str, tuple[Boost, ...]]:
         by_sku: dict[str, list[Boost]] = {}
         for b in self.boosts:
             by_sku.setdefault(b.sku, []).append(b)
         return {k: tuple(v) for k, v in by_sku.items()}
+
+
+def strongest(boosts: Iterable[Boost]) -> Callable[[date], Decimal | None]:
+    """For one SKU's boosts: the day → the highest boost rate covering it (None: no boost)."""
+    spans = [(b.start, b.end, b.rate) for b in boosts]
+
+    def rate(day: date) -> Decimal | None:
+        return max((r for s, e, r in spans if s <= day <= e), default=None)
+
+    return rate
 
 
 def _check(rules: Rules) -> list[tuple[str, str]]:

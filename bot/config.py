@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     max_open_samples: int = Field(default=3, ge=1)
     live_remind_before: Duration = timedelta(minutes=30)
     digest_at: TimeOfDay = time(9, 0)
+    # The brand's line on /invite poster; empty: a line in the sharer's language.
+    poster_line: str = Field(default="", max_length=80)
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -1,7 +1,8 @@
 """Settlement and the rules in plain words (SPEC §3): /settle, /settle_resend, /rules, /levels.
 
 /settle freezes a month for everyone and, in the same transaction, queues in the outbox every
-message that announces it: each bound sharer's DM (one key per month and sharer) and the payout
+message that announces it: each bound sharer's DM (one key per month and sharer; a team
+leader's also gives the team reward and the team sales it was reckoned on) and the payout
 file as CSV (UTF-8 with BOM, so Excel reads the Chinese names) and XLSX for the chat that asked.
 So a crash after the answer, or a refused upload, loses nothing: the outbox sends what is
 queued, and /settle_resend queues again (under new keys) what was not delivered.
@@ -102,6 +103,11 @@ async def settle_messages(
         t = await services.translator_for_chat(sharer.user_id)
         text = t("Your commission for {month} is settled: {total}. /commission {ym} shows it.")
         text = text.format(month=month_label(t, month), total=t.money(ln.total), ym=key)
+        if sharer.is_leader or ln.team or ln.team_valid_fen:
+            team = t("Team reward: {reward} (your team's valid sales: {sales}).")
+            text += "\n" + team.format(
+                reward=t.money(ln.team), sales=t.money(ln.team_valid_fen or 0)
+            )
         out.append(Queued(f"settle:{key}:{ln.sharer_id}", sharer.user_id, text))
     return out
 

@@ -275,6 +275,61 @@ MESSAGES = [
     ("leaderboard of valid sales", "有效销售额排行榜", "有效銷售額排行榜"),
     ("mask names on leaderboards here", "本群排行榜名字打码", "本群組排行榜名字打碼"),
     ("your team's sales and reward", "你的团队业绩和奖励", "你的團隊業績和獎勵"),
+    # --- team board, recognition, recruiting poster ---
+    ("{value} is not a year: write it like 2026.", "{value} 不是年份：请写成 2026 这样的格式。", "{value} 不是年份：請寫成 2026 這樣的格式。"),
+    ("Annual board, {year}", "{year}年度排行榜", "{year}年度排行榜"),
+    ("Sharer of the month: {names}", "月度最佳分享员：{names}", "月度最佳分享員：{names}"),
+    ("Sharer of the year: {names}", "年度大奖：{names}", "年度大獎：{names}"),
+    ("top step reached ({rate})", "已达最高档（{rate}）", "已達最高檔（{rate}）"),
+    (
+        "{rate} step reached, {amount} more to {next}",
+        "已达 {rate} 档，再差 {amount} 达到 {next} 档",
+        "已達 {rate} 檔，再差 {amount} 達到 {next} 檔",
+    ),
+    (
+        "{amount} more to the first step ({next})",
+        "再差 {amount} 达到第一档（{next}）",
+        "再差 {amount} 達到第一檔（{next}）",
+    ),
+    ("team valid sales", "团队有效销售额", "團隊有效銷售額"),
+    ("No team sales yet.", "暂无团队销售。", "暫無團隊銷售。"),
+    (
+        "Steps are reached on a month's team sales: these are {month}'s.",
+        "档位按整月团队销售额计算：以上为{month}的档位。",
+        "檔位按整月團隊銷售額計算：以上為{month}的檔位。",
+    ),
+    ("Give week, month or a month YYYY-MM.", "请给出 week、month 或某月 YYYY-MM。", "請給出 week、month 或某月 YYYY-MM。"),
+    (
+        "Team board, this week ({first} – {last})",
+        "本周团队排行榜（{first}至{last}）",
+        "本週團隊排行榜（{first}至{last}）",
+    ),
+    ("Team board, {month}", "团队排行榜（{month}）", "團隊排行榜（{month}）"),
+    (
+        "Your team's rank: #{rank} · {amount}",
+        "你的团队排名：第 {rank} 名 · {amount}",
+        "你的團隊排名：第 {rank} 名 · {amount}",
+    ),
+    ("{name}'s team: #{rank}", "{name}的团队：第 {rank} 名", "{name}的團隊：第 {rank} 名"),
+    (
+        "Team reward: {reward} (your team's valid sales: {sales}).",
+        "团队奖励：{reward}（团队有效销售额：{sales}）。",
+        "團隊獎勵：{reward}（團隊有效銷售額：{sales}）。",
+    ),
+    (
+        "Say poster for a picture to share, or nothing for your link.",
+        "加上 poster 可获取分享海报，不加则获取邀请链接。",
+        "加上 poster 可取得分享海報，不加則取得邀請連結。",
+    ),
+    ("{name} invites you to become a sharer", "{name}邀请你成为分享员", "{name}邀請你成為分享員"),
+    ("Share what you love, earn on every order", "好物分享，每一单都有回报", "好物分享，每一單都有回報"),
+    ("Scan to join", "扫码加入", "掃碼加入"),
+    (
+        "Your recruiting poster: save it and post it to WeChat Moments. Whoever scans it and "
+        "joins counts as your invitee.",
+        "你的招募海报：保存后发到微信朋友圈。扫码加入的人算作你邀请的分享员。",
+        "你的招募海報：儲存後發到微信朋友圈。掃碼加入的人算作你邀請的分享員。",
+    ),
     # --- settlement and rules ---
     (
         "{month} is settled already; settled months never change.",

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from bot.domain.money import DomainError, MoneyError, parse_rate
 from bot.domain.months import MAX_YEAR, MIN_YEAR, Month
-from bot.domain.rules import Boost
+from bot.domain.rules import Boost, Rules
 
 __all__ = [
     "MAX_DAYS",
@@ -33,10 +33,12 @@ __all__ = [
     "boosts",
     "check_new",
     "early_end",
+    "overlapping",
     "parse_bonus_rate",
     "parse_day",
     "parse_period",
     "status",
+    "top_direct_rate",
 ]
 
 # Longer than this is a typo (2062 for 2026) or a standing rule that belongs in the rules file.
@@ -151,3 +153,20 @@ def board_due(challenge: Challenge, today: date) -> tuple[date, bool] | None:
 
 def boosts(challenges: Iterable[Challenge]) -> tuple[Boost, ...]:
     return tuple(b for c in challenges if (b := c.boost()) is not None)
+
+
+def overlapping(
+    challenges: Iterable[Challenge], sku: str, start: date, end: date
+) -> list[Challenge]:
+    """Challenges on the same SKU sharing a day with start..end (the highest rate applies)."""
+    return [
+        c for c in challenges
+        if c.sku == sku and not c.empty and c.start <= end and start <= c.end
+    ]  # fmt: skip
+
+
+def top_direct_rate(rules: Rules) -> Decimal:
+    """The highest direct rate a sharer can reach: a boost below it lowers some sharers' rate
+    on the SKU, since a boost replaces the direct rate."""
+    step = rules.steps[-1].rate if rules.steps else rules.base_rate
+    return step + max((lv.bonus for lv in rules.levels), default=Decimal(0))

@@ -133,13 +133,21 @@ def group_message(world: World, outcome: Outcome, message: SentMessage) -> None:
 
 
 def _press(world: World, action: Press, outcome: Outcome) -> bool:
+    """Press a button this person can see: first a kind of button (its callback data up to the
+    second colon, so that rare kinds come up as often as the scheduler's many reminders), then
+    one of that kind, newest first."""
     who = PERSONAS[action.who]
-    candidates = world.pressable(who)
-    if not candidates:
+    kinds: dict[str, list[tuple[SentMessage, str, str]]] = {}
+    for message in world.pressable(who):
+        for row in message.buttons:
+            for label, data in row:
+                if data:
+                    kind = ":".join(data.split(":")[:2])
+                    kinds.setdefault(kind, []).append((message, label, data))
+    if not kinds:
         return False
-    message = candidates[-1 - action.message % len(candidates)]
-    buttons = [(label, data) for row in message.buttons for label, data in row if data]
-    label, data = buttons[action.button % len(buttons)]
+    choices = kinds[sorted(kinds)[action.kind % len(kinds)]]
+    message, label, data = choices[-1 - action.pick % len(choices)]
     outcome.button_data = data
     where = world.label(message.chat_id)
     outcome.pressed = f"[{label}] ({data}) in {where} on {message.text[:80]!r}"

@@ -147,8 +147,15 @@ def _who_may(command: Command) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(allowed), persona)
 
 
+HOMES = {"bd": "bd", "ads": "ads", "manager": "managers", "admin": "managers"}
+
+
 def _where(command: Command) -> st.SearchStrategy[str]:
-    return st.one_of(st.just("dm"), chat) if command.where == "private" else chat
+    """Half the time the chat the command is at home in, the other half anywhere."""
+    if command.where == "private":
+        return st.one_of(st.just("dm"), chat)
+    homes = sorted({HOMES[r] for r in command.roles or () if r in HOMES}) or ["dm", "sharers"]
+    return st.one_of(st.sampled_from(homes), chat)
 
 
 chat = st.sampled_from([*sorted(CHATS), "dm"])
@@ -167,11 +174,11 @@ class Say:
 @dataclass(frozen=True)
 class Press:
     who: str
-    message: int  # picks among the messages with buttons this person can see, newest first
-    button: int
+    kind: int  # picks a kind of button this person can see (see checks._press)
+    pick: int  # and one button of that kind, newest first
 
     def __str__(self) -> str:
-        return f"{self.who} presses a button (message {self.message}, button {self.button})"
+        return f"{self.who} presses a button (kind {self.kind}, pick {self.pick})"
 
 
 @dataclass(frozen=True)
@@ -206,7 +213,7 @@ def says(registered: list[Command]) -> st.SearchStrategy[Say]:
     return st.sampled_from(registered).flatmap(typed)
 
 
-presses = st.builds(Press, persona, st.integers(0, 30), st.integers(0, 7))
+presses = st.builds(Press, persona, st.integers(0, 30), st.integers(0, 30))
 waits = st.builds(Wait, st.integers(1, 6))
 
 

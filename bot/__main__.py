@@ -1,5 +1,6 @@
 """Command line: python -m bot run | console | import | import-sharers | import-creators |
-backup | migrate. (`digest` comes with the managers' digests, which are not built yet.)"""
+import-faq | backup | migrate. (`digest` comes with the managers' digests, which are not built
+yet.)"""
 
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         ("import", "orders"),
         ("import-sharers", "sharers"),
         ("import-creators", "creators"),
+        ("import-faq", "faq"),
     ):
         cmd = sub.add_parser(name, help=f"import {what} from a CSV or XLSX file")
         cmd.add_argument("file", type=Path)
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.offline.console import main as console_main
 
             return asyncio.run(console_main(settings, demo=args.demo, script=args.script))
-        if args.command in ("import", "import-sharers", "import-creators"):
+        if args.command in ("import", "import-sharers", "import-creators", "import-faq"):
             if not args.file.is_file():
                 raise ConfigError(f"{args.file}: no such file")
             return asyncio.run(_with_services(settings, lambda s: _import(s, args.kind, args.file)))

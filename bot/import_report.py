@@ -73,6 +73,8 @@ ROW_ERRORS = {
     "bad_followers": N_("line {line}: {value} is not a follower count (e.g. 12000, 1.2万, 12k)"),
     "bad_stat": N_("line {line}: {key} {value} is not a valid value"),
     "unknown_owner": N_("line {line}: unknown owner {owner}"),
+    "empty_question": N_("line {line}: no question"),
+    "empty_answer": N_("line {line}: no answer"),
 }
 UNKNOWN_ROW = N_("line {line}: cannot be read")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from bot.domain.creator_rows import CREATOR_ALIASES, parse_creator_row
+from bot.domain.faq import FAQ_ALIASES, parse_markdown, question_key
 from bot.domain.import_rows import RowError
 from bot.domain.money import DomainError
 from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
@@ -28,6 +29,7 @@ from bot.i18n import N_, Translator
 from bot.import_report import TABLE_ERRORS, esc, report
 from bot.services import Services
 from storage.creators import Creators, column_values
+from storage.faq import Faq
 from storage.orders import Orders
 from storage.roster import Roster
 
@@ -80,6 +82,7 @@ class ImportKind:
     ids_title: str  # the heading of the ids worth a look (unbound sharers, placeholders)
     store: Callable[[Table, _Run], Awaitable[Any]]
     ids: Callable[[Any], list[str]]
+    read: Callable[[bytes, str], Table] = read_table
 
 
 async def _orders(table: Table, run: _Run) -> Outcome:
@@ -147,6 +150,46 @@ async def _creators(table: Table, run: _Run) -> CreatorImport:
     return result
 
 
+def _read_faq(data: bytes, filename: str) -> Table:
+    """A CSV or XLSX of question, answer; or Markdown: `## question` and the answer below."""
+    if not filename.lower().endswith((".md", ".markdown")):
+        return read_table(data, filename)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError("unreadable_encoding", filename=filename) from None
+    if not text.strip():
+        raise TableError("empty", filename=filename)
+    rows = [(line, [q, a]) for line, q, a in parse_markdown(text)]
+    return Table(["question", "answer"], 0, lambda: iter(rows), nul_free="\0" not in text)
+
+
+async def _faq(table: Table, run: _Run) -> CreatorImport:
+    """Every row checked, then one transaction; a question already there gets the answer."""
+    result, rows = CreatorImport(), {}
+    cols = map_headers(table.headers, FAQ_ALIASES, {"question", "answer"})
+    for line, cells in table:
+        result.read += 1
+        question, answer = cells[cols["question"]].strip(), cells[cols["answer"]].strip()
+        if not question or not answer:
+            code = "empty_question" if not question else "empty_answer"
+            result.errors.append(RowError(line, code, {}))
+            continue
+        key = question_key(question)
+        if key in rows:
+            result.duplicates.append((rows[key][0], question))
+        rows[key] = (line, question, answer)
+    result.read += len(table.rejected)
+    result.errors = sorted(result.errors + table.rejected, key=lambda e: e.line)
+    summary = {"file": run.filename, "read": result.read, "rejected": len(result.errors)}
+    done = await run.services.repo(Faq).import_entries(
+        [(q, a) for _, q, a in rows.values()], actor_id=run.actor_id,
+        now=run.services.clock.now(), summary=summary,
+    )  # fmt: skip
+    result.new, result.updated, result.unchanged = done.new, done.updated, done.unchanged
+    return result
+
+
 async def _owner(services: Services, raw: str) -> int | None:
     if raw.isascii() and raw.isdigit() and len(raw) <= 18:
         return int(raw)
@@ -177,6 +220,12 @@ KINDS = {
                "{unchanged} unchanged, {rejected} rejected."),
             "", _creators, lambda r: [],
         ),
+        ImportKind(
+            "faq", "import_faq", FAQ_ALIASES, frozenset({"question", "answer"}),
+            N_("FAQ from {file}: {read} entries read, {new} new, {updated} updated, "
+               "{unchanged} unchanged, {rejected} rejected."),
+            "", _faq, lambda r: [], _read_faq,
+        ),
     )
 }  # fmt: skip
 
@@ -195,7 +244,7 @@ async def run_import(
     """Import `data` and say what happened (HTML, in `t`'s language). `progress` is awaited
     with the rows read so far, at most every `every` seconds, while the import runs."""
     try:
-        table = read_table(data, filename)
+        table = kind.read(data, filename)
         map_headers(table.headers, kind.aliases, set(kind.required))
         counter = _Counter()
         run = _Run(services, filename, hashlib.sha256(data).hexdigest(), actor_id, counter.set)

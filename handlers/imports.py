@@ -26,11 +26,16 @@ _HOW = {
         "Send the sharer roster (CSV or XLSX) as a file, with /import_sharers as its caption."
     ),
     "creators": N_("Send me the creators file (CSV or XLSX) with the caption /import_creators."),
+    "faq": N_(
+        "Send the FAQ (CSV or XLSX with question and answer columns, or Markdown with "
+        "## question headings) as a file, with /import_faq as its caption."
+    ),
 }
 _WHAT = {
     "orders": N_("import the shop's order export"),
     "sharers": N_("import the sharer roster"),
     "creators": N_("import creators from a file"),
+    "faq": N_("import FAQ entries from a file"),
 }
 
 

@@ -27,6 +27,10 @@ RERANK = 8  # entries re-ranked by rapidfuzz after the feature score
 LEXICAL = 0.7  # the feature score's share of the confidence; rapidfuzz has the rest
 MAX_QUESTION = 300
 MAX_ANSWER = 3000  # an answer and its heading fit one message
+FAQ_ALIASES = {
+    "question": ("question", "问题", "問題", "q"),
+    "answer": ("answer", "答案", "回答", "a"),
+}
 GAP_SIMILAR = 70  # rapidfuzz ratio from which two unanswered questions are one gap
 
 

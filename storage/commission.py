@@ -5,6 +5,11 @@ what that sharer's statement depends on: their own orders, their invitees' order
 recruits) and their team members' month sales from the rollup. That keeps /me and
 /commission a few indexed reads, whatever the size of the order table.
 
+The rules in force are the rules file's plus the boosts of the sales challenges covering the
+month (storage/challenges.py), merged here so that every statement, /me and settlement reads
+them alike; a settlement freezes the merged rules, so a challenge made later never changes a
+settled month, not even through an adjustment.
+
 Settled months are frozen in settlement_lines with what their statement showed; the rules of
 settlement (what may be settled, corrections) are bot.domain.settlement's. Each correction
 booked in a later settlement is kept per corrected month (settlement_corrections), so that it
@@ -23,7 +28,7 @@ from typing import Any
 
 from bot.domain.commission import OrderFact, SharerInfo, Statement, compute_month
 from bot.domain.money import format_rate, parse_rate
-from bot.domain.months import Month, from_ym, month_start, shift, ym
+from bot.domain.months import Month, first_day, from_ym, month_start, shift, ym
 from bot.domain.rules import Rules
 from bot.domain.settlement import (
     SettleError,
@@ -33,6 +38,7 @@ from bot.domain.settlement import (
     with_adjustment,
 )
 from storage import audit
+from storage.challenges import Challenges
 from storage.db import Database, from_ts, to_ts
 from storage.outbox import Queued, enqueue_in
 
@@ -100,6 +106,7 @@ class SettlePlan:
     lines: list[Line]
     corrections: dict[tuple[str, Month], int] = field(default_factory=dict)
     settled_before: frozenset[Month] = frozenset()
+    rules: Rules | None = None  # the rules in force it was computed with, frozen with it
 
 
 # --- the rules in force, frozen with a settlement --------------------------------------
@@ -191,10 +198,22 @@ class Commission:
         )
         return None if value is None else to_month(value)
 
+    async def in_force(self, rules: Rules, month: Month) -> Rules:
+        """The rules file's rules with the boosts of the challenges covering the month."""
+        last = first_day(shift(month, 1)) - timedelta(days=1)
+        return rules.with_boosts(await Challenges(self.db).boosts(first_day(month), last))
+
     async def compute(
         self, rules: Rules, sharer_id: str, month: Month, tz: tzinfo, now: datetime
     ) -> Statement:
-        """One sharer's statement for a month, before any adjustment."""
+        """One sharer's statement for a month under the rules file's `rules` (challenges
+        added), before any adjustment."""
+        return await self._compute(await self.in_force(rules, month), sharer_id, month, tz, now)
+
+    async def _compute(
+        self, rules: Rules, sharer_id: str, month: Month, tz: tzinfo, now: datetime
+    ) -> Statement:
+        """The statement under exactly these rules (a settled month's frozen ones)."""
         m = ym(month)
         me = await self._info(sharer_id)
         sharers = {sharer_id: me}
@@ -307,7 +326,7 @@ class Commission:
             paid = await self._paid(sharer_id, list(settled))
             recomputed = {}
             for m, s in settled.items():
-                again = await self.compute(s.rules, sharer_id, m, tz, now)
+                again = await self._compute(s.rules, sharer_id, m, tz, now)
                 recomputed[m] = again.total - again.adjustment
             st = with_adjustment(st, paid, recomputed)
         return st, None
@@ -364,6 +383,7 @@ class Commission:
         gaps = await self.check_settle(month, now, tz)
         settled = await self.settled()
         history = {r[0] for r in await self.db.fetchall("SELECT sharer_id FROM settlement_lines")}
+        rules = await self.in_force(rules, month)
         statements = await self._all_month(rules, month, tz, now, history)
         fixes: dict[tuple[str, Month], int] = {}
         if settled:
@@ -380,7 +400,7 @@ class Commission:
             for sid, st in sorted(statements.items())
             if st.month_valid_fen or any(getattr(st, f) for f in LINE_FIELDS)
         ]
-        return SettlePlan(month, gaps, lines, fixes, frozenset(settled))
+        return SettlePlan(month, gaps, lines, fixes, frozenset(settled), rules)
 
     async def settle(
         self, rules: Rules, month: Month, tz: tzinfo, now: datetime, *, actor_id: int
@@ -407,7 +427,7 @@ class Commission:
                 now_settled = {to_month(r[0]) for r in await cursor.fetchall()}
             if now_settled != plan.settled_before:  # someone settled meanwhile
                 raise SettleError("already_settled" if month in now_settled else "changed")
-            frozen = rules_to_json(rules)
+            frozen = rules_to_json(plan.rules or rules)
             for m in [*plan.gaps, month]:
                 await conn.execute(
                     "INSERT INTO settlements (month, settled_at, settled_by, rules)"

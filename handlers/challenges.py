@@ -25,11 +25,13 @@ from bot.domain.challenges import (
     overlapping,
     parse_bonus_rate,
     parse_period,
+    parse_sku,
     status,
     top_direct_rate,
 )
 from bot.domain.commission import mask_names
 from bot.domain.money import format_rate
+from bot.domain.months import Month
 from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
@@ -45,6 +47,7 @@ MASK_KEY = "mask_names"  # the sharers' group's /mask_names setting, shared by i
 LISTED = 20
 
 ERRORS = {
+    "bad_sku": N_("{value} is not a SKU: at most {max} characters, on one line."),
     "bad_date": N_("{value} is not a date: write it as YYYY-MM-DD, like 2026-11-01."),
     "reversed": N_("The last day {end} is before the first day {start}."),
     "too_long": N_("A challenge lasts at most {days} days."),
@@ -67,7 +70,11 @@ STATUS = {
 
 
 def _refusal(exc: ChallengeError) -> Refuse:
-    kind = BadUsage if exc.code in ("bad_date", "reversed", "bad_rate", "zero_rate") else Refuse
+    kind = (
+        BadUsage
+        if exc.code in ("bad_sku", "bad_date", "reversed", "bad_rate", "zero_rate")
+        else Refuse
+    )
     return kind(ERRORS[exc.code], **exc.params)
 
 
@@ -94,7 +101,9 @@ def _announcement(t: Translator, c: Challenge) -> str:
     ])  # fmt: skip
 
 
-def _warnings(ctx: BotContext, c: Challenge, sold: bool, settled: list, others: list) -> list[str]:
+def _warnings(
+    ctx: BotContext, c: Challenge, sold: bool, settled: list[Month], others: list[Challenge]
+) -> list[str]:
     t, lines = ctx.t, []
     if not sold:
         lines.append(t("Note: no order has the SKU {sku} yet; check its spelling.").format(
@@ -118,8 +127,8 @@ async def challenge(update: Update, ctx: BotContext) -> None:
     if len(args) != 4:
         raise BadUsage("Give the SKU, the first and last day and the bonus rate.")
     services, now = ctx.services, ctx.services.clock.now()
-    sku = args[0]
     try:
+        sku = parse_sku(args[0])
         start, end = parse_period(args[1], args[2])
         rate = parse_bonus_rate(args[3])
         frozen = check_new(start, end, set(await services.commission.settled()))

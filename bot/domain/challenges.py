@@ -27,6 +27,7 @@ from bot.domain.rules import Boost, Rules
 
 __all__ = [
     "MAX_DAYS",
+    "MAX_SKU",
     "Challenge",
     "ChallengeError",
     "board_due",
@@ -37,17 +38,20 @@ __all__ = [
     "parse_bonus_rate",
     "parse_day",
     "parse_period",
+    "parse_sku",
     "status",
     "top_direct_rate",
 ]
 
+# An SKU as the shop's exports write it; anything longer is pasted text, not a product.
+MAX_SKU = 100
 # Longer than this is a typo (2062 for 2026) or a standing rule that belongs in the rules file.
 MAX_DAYS = 366
 
 
 class ChallengeError(DomainError):
-    """Codes: bad_date (value), reversed (start, end), too_long (days), bad_rate (value),
-    zero_rate, all_settled, already_ended (id, end), not_found (id)."""
+    """Codes: bad_sku (value, max), bad_date (value), reversed (start, end), too_long (days),
+    bad_rate (value), zero_rate, all_settled, already_ended (id, end), not_found (id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,13 @@ class Challenge:
         if self.empty:
             return None
         return Boost(sku=self.sku, rate=self.rate, start=self.start, end=self.end)
+
+
+def parse_sku(text: str) -> str:
+    sku = text.strip()
+    if not sku or len(sku) > MAX_SKU or not sku.isprintable():
+        raise ChallengeError("bad_sku", value=text, max=MAX_SKU)
+    return sku
 
 
 def parse_day(text: str) -> date:

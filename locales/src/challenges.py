@@ -3,6 +3,11 @@
 FEATURE = "challenges"
 MESSAGES = [
     (
+        "{value} is not a SKU: at most {max} characters, on one line.",
+        "{value} 不是商品编码：最多 {max} 个字符，且不能换行。",
+        "{value} 不是商品編碼：最多 {max} 個字元，且不能換行。",
+    ),
+    (
         "{value} is not a date: write it as YYYY-MM-DD, like 2026-11-01.",
         "{value} 不是日期：请写成 YYYY-MM-DD，例如 2026-11-01。",
         "{value} 不是日期：請寫成 YYYY-MM-DD，例如 2026-11-01。",

@@ -19,6 +19,7 @@ from bot.domain.challenges import (
     parse_bonus_rate,
     parse_day,
     parse_period,
+    parse_sku,
     status,
 )
 from bot.domain.commission import OrderFact, SharerInfo, compute_month
@@ -39,6 +40,11 @@ def code(exc: pytest.ExceptionInfo[ChallengeError]) -> str:
 def test_arguments() -> None:
     assert parse_period("2026-11-01", "2026/11/11") == (date(2026, 11, 1), date(2026, 11, 11))
     assert parse_day("2026-11-11") == date(2026, 11, 11)
+    assert parse_sku(" SKU-001 ") == "SKU-001"
+    for bad in ("x" * 101, "SKU\n2", " "):
+        with pytest.raises(ChallengeError) as exc:
+            parse_sku(bad)
+        assert code(exc) == "bad_sku"
     assert parse_bonus_rate("15%") == Decimal("0.15")
     assert parse_bonus_rate("12.5％") == Decimal("0.125")
     for start, end, wanted in [

@@ -39,6 +39,7 @@ from handlers.lookups import (
 )
 from handlers.registry import command, on_start_payload
 from storage.commission import Month, Settled, ym
+from storage.lives import Lives
 from storage.sharers import Sharer
 
 USAGE = "/commission [YYYY-MM] [sharer_id]"
@@ -88,6 +89,9 @@ async def render_me(ctx: BotContext, t: Translator, sharer: Sharer) -> str:
     repo = services.commission
     st, _ = await repo.statement(rules, sharer.sharer_id, month, services.settings.tz, now)
     place = await services.boards.month_rank(sharer.sharer_id, ym(month))
+    forwards = await services.repo(Lives).forwards_in_month(
+        sharer.sharer_id, month, services.settings.tz
+    )
     lines = [
         f"<b>{esc(sharer.display)}</b> ({esc(sharer.sharer_id)}) · {month_label(t, month)}",
         t("Level: {level}").format(level=level_name(t, rules, st.level)),
@@ -100,6 +104,7 @@ async def render_me(ctx: BotContext, t: Translator, sharer: Sharer) -> str:
             pending=t.money(st.pending), confirmed=t.money(st.confirmed)
         ),
         t("Rank this month: #{rank}").format(rank=place) if place else t("Not ranked yet."),
+        *([t("Live rooms forwarded this month: {n}").format(n=forwards)] if forwards else []),
     ]
     step = rules.next_step(st.month_valid_fen)
     if step:

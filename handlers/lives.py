@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from math import ceil
 from time import monotonic
 
 from babel.dates import get_day_names
@@ -43,7 +44,9 @@ ERRORS = {
     "live_in_past": N_("{value} has already passed: give a time in the future."),
     "too_far": N_("{value} is too far ahead: at most {days} days."),
     "bad_weekdays": N_("Unknown weekday {value}: use mon, tue, wed, thu, fri, sat, sun."),
-    "bad_link": N_("{value} is not a link to the live room: it must start with https://."),
+    "bad_link": N_(
+        "{value} is not a link to the live room: it must start with http:// or https://."
+    ),
     "no_title": N_("Give the live's title after the link."),
     "long_title": N_("The title is too long: at most {max} characters."),
 }
@@ -70,7 +73,7 @@ def schedule_text(t: Translator, live: Live) -> str:
 
 
 def span(t: Translator, delta: timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
+    minutes = ceil(delta.total_seconds() / 60)
     if minutes % 60 or not minutes:
         return t.n("{n} minute", "{n} minutes", minutes).format(n=minutes)
     return t.n("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
@@ -86,7 +89,7 @@ def announcement(t: Translator, services: Services, item: DatedLive) -> str:
             )
         )
     else:
-        lines.append(t("🗓 {when}").format(when=when(t, services, item.date.starts_at)))
+        lines.append(f"🗓 {when(t, services, item.date.starts_at)}")
     lines.append(f"🔗 {esc(live.link)}")
     lines.append(t("I will remind you {before} ahead; when it starts, forward the live room.")
                  .format(before=span(t, services.settings.live_remind_before)))  # fmt: skip
@@ -195,19 +198,24 @@ async def lives_cmd(update: Update, ctx: BotContext) -> None:
     services, now, t = ctx.services, ctx.services.clock.now(), ctx.t
     lines = []
     for item in await repo(services).upcoming(now):
-        extra = f" ({schedule_text(t, item.live)})" if item.live.schedule.recurring else ""
-        lines.append(f"#{item.live.id} {when(t, services, item.date.starts_at)} — "
-                     f"{esc(item.live.title)}{extra}")  # fmt: skip
+        line = {"id": item.live.id, "when": when(t, services, item.date.starts_at),
+                "title": esc(item.live.title)}  # fmt: skip
+        if item.live.schedule.recurring:
+            lines.append(t("#{id} {when} — {title} ({schedule})")
+                         .format(schedule=schedule_text(t, item.live), **line))  # fmt: skip
+        else:
+            lines.append("#{id} {when} — {title}".format(**line))
     text = (
         "\n".join([t("<b>Upcoming lives</b>"), *lines]) if lines else t("No lives are scheduled.")
     )
     past = await repo(services).recent(now - timedelta(days=7), now)
     if past:
         text += "\n\n" + t("<b>Last 7 days</b>")
-        for done in past:
-            forwarded = t.n("forwarded by {n} sharer", "forwarded by {n} sharers", done.forwards)
-            text += (f"\n#{done.live.id} {when(t, services, done.date.starts_at)} — "
-                     f"{esc(done.live.title)}: {forwarded.format(n=done.forwards)}")  # fmt: skip
+    for done in past:
+        forwarded = t.n("forwarded by {n} sharer", "forwarded by {n} sharers", done.forwards)
+        text += "\n" + t("#{id} {when} — {title}: {forwarded}").format(
+            id=done.live.id, when=when(t, services, done.date.starts_at),
+            title=esc(done.live.title), forwarded=forwarded.format(n=done.forwards))  # fmt: skip
     await reply(update, ctx, text)
 
 

@@ -208,7 +208,8 @@ async def faq_gaps(update: Update, ctx: BotContext) -> None:
         lines.append(line.format(n=n, question=esc(clip(gap.question, 120)), times=times))
     label = ctx.t("Answer {n}")
     buttons = [(label.format(n=n), f"faq:g:{max(g.ids)}") for n, g in enumerate(gaps, start=1)]
-    await reply(update, ctx, "\n".join(lines), buttons=[buttons[:4], buttons[4:]])
+    rows = [buttons[:4], buttons[4:]] if buttons[4:] else [buttons]
+    await reply(update, ctx, "\n".join(lines), buttons=rows)
 
 
 async def on_button(update: Update, ctx: BotContext) -> None:

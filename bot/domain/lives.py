@@ -53,6 +53,8 @@ ALL_DAYS = ("daily", "everyday", "每天", "每日")
 _SEPARATORS = re.compile(r"[,，、/]+")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
+_SPAN = re.compile(r"(\d{1,5})([dhm])")
+RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "今天": 0, "明天": 1, "后天": 2, "後天": 2}
 
 
 class LiveError(DomainError):
@@ -125,7 +127,8 @@ def parse_link(text: str) -> str:
 
 
 def parse_live(args: list[str], now: datetime, tz: ZoneInfo) -> LiveRequest:
-    """`<YYYY-MM-DD> <HH:MM> <link> <title…>` or `every <days> <HH:MM> <link> <title…>`."""
+    """`<YYYY-MM-DD> <HH:MM> <link> <title…>` (also `today 20:00`, `in 40m`) or
+    `every <days> <HH:MM> <link> <title…>`."""
     if args and args[0].lower() in ("every", "每周", "每週"):
         if len(args) < 3:
             raise LiveError("bad_weekdays" if len(args) < 2 else "bad_live_time", value="")
@@ -134,7 +137,8 @@ def parse_live(args: list[str], now: datetime, tz: ZoneInfo) -> LiveRequest:
     else:
         if len(args) < 2:
             raise LiveError("bad_live_time", value=" ".join(args))
-        schedule = Schedule(once=parse_start(args[0], args[1], now, tz))
+        start = parse_in(args[1], now) if args[0].lower() == "in" else None
+        schedule = Schedule(once=start or parse_start(args[0], args[1], now, tz))
         rest = args[2:]
     if not rest:
         raise LiveError("bad_link", value="")
@@ -148,17 +152,34 @@ def parse_live(args: list[str], now: datetime, tz: ZoneInfo) -> LiveRequest:
 
 
 def parse_start(day_text: str, time_text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """A one-off start (local date and time) as an aware UTC moment, in the future."""
+    """A one-off start (local date — or today, tomorrow — and time) as an aware UTC moment,
+    in the future."""
     when = f"{day_text} {time_text}"
+    today = now.astimezone(tz).date()
+    relative = RELATIVE_DAYS.get(day_text.strip().lower())
     try:
-        start = datetime.combine(parse_date(day_text), parse_time(time_text), tzinfo=tz)
+        day = today + timedelta(days=relative) if relative is not None else parse_date(day_text)
+        start = datetime.combine(day, parse_time(time_text), tzinfo=tz)
     except LiveError:
         raise LiveError("bad_live_time", value=when) from None
+    return _ahead(start.astimezone(UTC), now, when)
+
+
+def parse_in(text: str, now: datetime) -> datetime:
+    """`in 40m`, `in 1h30m`: a start that close ahead."""
+    parts = _SPAN.findall(text.lower())
+    if not parts or _SPAN.sub("", text.lower()):
+        raise LiveError("bad_live_time", value=f"in {text}")
+    minutes = sum(int(n) * {"d": 1440, "h": 60, "m": 1}[unit] for n, unit in parts)
+    return _ahead(now + timedelta(minutes=minutes), now, f"in {text}")
+
+
+def _ahead(start: datetime, now: datetime, when: str) -> datetime:
     if start <= now:
         raise LiveError("live_in_past", value=when)
     if start - now > timedelta(days=HORIZON_DAYS):
         raise LiveError("too_far", value=when, days=HORIZON_DAYS)
-    return start.astimezone(UTC)
+    return start
 
 
 def local_start(day: date, at: time, tz: ZoneInfo) -> datetime:

@@ -159,3 +159,21 @@ def test_the_throttle_coalesces_presses() -> None:
     assert throttle.press("m", 104.0) == 2.0
     throttle.edited("m", 106.0)
     assert throttle.press("m", 109.5) == 0.0
+
+
+def test_a_start_relative_to_now() -> None:
+    assert parse_live(["in", "40m", LINK, "Soon"], NOW, TZ).schedule.once == NOW + timedelta(
+        minutes=40
+    )
+    assert parse_live(["in", "1h30m", LINK, "t"], NOW, TZ).schedule.once == local(22, 11, 30)
+    assert parse_live(["today", "20:00", LINK, "t"], NOW, TZ).schedule.once == local(22, 20)
+    assert parse_live(["明天", "9:30", LINK, "t"], NOW, TZ).schedule.once == local(23, 9, 30)
+    for args, code in [
+        (["in", "soon", LINK, "t"], "bad_live_time"),
+        (["in", "0m", LINK, "t"], "live_in_past"),
+        (["today", "09:00", LINK, "t"], "live_in_past"),
+        (["in", "400d", LINK, "t"], "too_far"),
+    ]:
+        with pytest.raises(LiveError) as caught:
+            parse_live(args, NOW, TZ)
+        assert caught.value.code == code, args

@@ -137,10 +137,10 @@ async def _deliver_batch(app: Application, services: Services, batch: list[Outbo
     async def one_chat(messages: list[OutboxMessage]) -> int:
         sent = 0
         for message in messages:
-            if not app.running:
-                break
             async with gate:
                 await paced.slot()
+                if not app.running:
+                    break
                 sent += await _deliver(app, services, message)
         return sent
 

@@ -9,7 +9,7 @@ The properties, for every action:
   limits (api.violations), no HTML Telegram cannot parse, no edit of a missing message;
 - BD data stays in BD places: in the sharers' group and in an unregistered group (by their
   purpose at that moment: a random /setup may move purposes) the bot posts no file and names
-  no creator the asker did not name;
+  no creator the asker did not name (or the message did not name before an edit);
 - no sharer's commission in a group: the figures each bound sharer's private statements show
   (and no public answer shows: valid sales on the boards, thresholds in /rules) never appear in
   a message to a group. Leaderboards showing valid sales in a group are allowed (SPEC §3 /top).
@@ -119,15 +119,19 @@ def group_message(world: World, outcome: Outcome, message: SentMessage) -> None:
     leaked = amounts(message.text) & world.private_figures
     if leaked:
         outcome.problem("commission in a group", f"{sorted(leaked)} in {message.text[:300]!r}")
-    if world.purpose(message.chat_id) not in NOT_FOR_BD_DATA:
+    purpose = world.purpose(message.chat_id)
+    if purpose not in NOT_FOR_BD_DATA:
         return
-    where = world.label(message.chat_id)
+    where = f"{world.label(message.chat_id)} (registered as {purpose or 'nothing'})"
     if message.document:
         outcome.problem("BD data in the wrong chat", f"file {message.document[0]!r} in {where}")
-    typed = outcome.action.text if isinstance(outcome.action, Say) else ""
+    # An edit of a message posted before a /setup moved the chat's purpose says nothing new.
+    seen = (outcome.action.text if isinstance(outcome.action, Say) else "") + "".join(
+        message.history
+    )
     for handle in HANDLES:
         named = re.compile(rf"(?<![\w@]){re.escape(handle)}(?!\w)")
-        if named.search(message.text) and not named.search(typed):
+        if named.search(message.text) and not named.search(seen):
             detail = f"creator {handle} named in {where}: {message.text[:200]!r}"
             outcome.problem("BD data in the wrong chat", detail)
 

@@ -178,7 +178,7 @@ async def test_a_weekly_series_makes_its_next_date_and_one_date_can_be_cancelled
     [
         (f"2026-11-22 09:00 {LINK} Past", "2026-11-22 09:00 已经过去了：请给出未来的时间。"),
         (f"2026-11-31 20:00 {LINK} Bad", "2026-11-31 20:00 不是有效的开播时间"),
-        (f"tomorrow 20:00 {LINK} Bad", "tomorrow 20:00 不是有效的开播时间"),
+        (f"someday 20:00 {LINK} Bad", "someday 20:00 不是有效的开播时间"),
         ("2026-11-23 20:00 ftp://x.example Bad", "ftp://x.example 不是直播间链接"),
         ("2026-11-23 20:00 live.example.com Bad", "live.example.com 不是直播间链接"),
         (f"2026-11-23 20:00 {LINK}", "请在链接后面写上直播标题。"),

@@ -165,6 +165,10 @@ def _fitted(text: str, parse_mode: str | None, limit: int) -> str:
 
 async def _deliver(app: Application, services: Services, message: OutboxMessage) -> int:
     now = services.clock.now()
+    # Cancelled since the batch was read (a stopped /dm_all, a cancelled live): not sent.
+    state = await services.outbox.state(message.key)
+    if state is None or state.status != "pending":
+        return 0
     try:
         if message.document is not None:
             sent = await app.bot.send_document(

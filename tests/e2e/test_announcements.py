@@ -5,14 +5,17 @@ with nobody written to twice, and sharers who blocked the bot marked and left ou
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 
 from bot.config import Settings
+from bot.domain.broadcasts import PROGRESS_EVERY
 from bot.offline.driver import Driver, running_bot
 from bot.offline.local_api import LocalBotAPI, SentMessage
 from bot.services import Services
 from storage.db import Database
 from tests.e2e.conftest import ADA, BOB, CAI, EVE, MANAGERS_CHAT, SHARERS_CHAT, setup_chats
+from tests.throttled_api import ThrottledBotAPI
 
 HEADER = "📢 公告\n\n"
 
@@ -186,5 +189,59 @@ async def test_a_restart_mid_way_resumes_and_nobody_gets_it_twice(
         report = next(m for m in api.sent if "已发送完毕" in m.text)
         assert report.text == "📢 第 1 号公告已发送完毕。\n已送达：40"
         assert api.violations == []
+    finally:
+        await api.stop()
+
+
+async def test_stop_leaves_the_rest_unsent(settings: Settings, services: Services) -> None:
+    people = {100 + i: f"S{i:02d}" for i in range(30)}
+    api = SlowAfter(after=2, delay=0.4)
+    await api.start()
+    try:
+        api.user(ADA, "Ada", username="ada")
+        for user_id, name in people.items():
+            api.user(user_id, name, started=True)
+        await bind_directly(services.db, people)
+        async with running_bot(settings, services, api) as bot:
+            [preview] = await bot.say(ADA, ADA, "/dm_all 发错了")
+            api.press(ADA, preview, "发送")
+            await api.wait_for(lambda m: m.message_id == preview.message_id and m.buttons
+                               == [[("停止", "dm_all:stop:1")]])  # fmt: skip
+            stop = api.press(ADA, preview, "停止")
+            report = await api.wait_for(lambda m: "已停止发送" in m.text, timeout=15)
+            assert api.answer_for(stop)["text"] == "已停止：尚未发出的不会再发。"
+            assert await bot.tick() == []
+        sent = len(dms(api, set(people)))
+        assert (
+            report.text
+            == f"📢 第 1 号公告已停止发送。\n已送达：{sent}\n未发送（已停止）：{30 - sent}"
+        )
+        assert 2 <= sent < 30
+        final = next(m for m in api.sent if m.message_id == preview.message_id)
+        assert final.text.startswith("⏹ 已停止。") and final.buttons == []
+    finally:
+        await api.stop()
+
+
+async def test_dm_all_keeps_within_telegrams_flood_limit(
+    settings: Settings, services: Services
+) -> None:
+    people = {1000 + i: f"S{i:02d}" for i in range(70)}
+    api = ThrottledBotAPI(limit=30, window=1.0)
+    await api.start()
+    try:
+        api.user(ADA, "Ada", username="ada")
+        for user_id, name in people.items():
+            api.user(user_id, name, started=True)
+        await bind_directly(services.db, people)
+        async with running_bot(settings, services, api) as bot:
+            [preview] = await bot.say(ADA, ADA, "/dm_all 今晚8点开播")
+            await asyncio.sleep(1)  # the manager reads the preview
+            await bot.press(ADA, preview, "发送")
+            await api.wait_for(lambda m: "已发送完毕" in m.text, timeout=15)
+        assert Counter(m.chat_id for m in dms(api, set(people))) == dict.fromkeys(people, 1)
+        assert api.throttled == [] and api.busiest_window() <= 30
+        edits = [c.at for c in api.calls("editMessageText")]
+        assert all(b - a >= PROGRESS_EVERY - 0.05 for a, b in itertools.pairwise(edits))
     finally:
         await api.stop()

@@ -30,6 +30,7 @@ TOP = 10
 MASK_KEY = "mask_names"
 Period = tuple[object, ...]
 YEAR_BAD = N_("{value} is not a year: write it like 2026.")
+TEAMS_BAD = N_("Give week, month or a month YYYY-MM.")
 
 
 def _day(d: date) -> int:
@@ -131,14 +132,16 @@ def _parse(ctx: BotContext, args: list[str]) -> tuple[str, Period, Month, date]:
     if kind is not None:
         args = args[1:]
     kind = kind or "top"
+    if kind == "year":
+        year = today.year if not args else year_arg(args[0]) if len(args) == 1 else None
+        if year is None:
+            raise BadUsage(YEAR_BAD, value=" ".join(args))
+        return kind, ("year", year), month, monday
+    if len(args) > 1 and kind == "teams":
+        raise BadUsage(TEAMS_BAD)
     if len(args) > 1:
         raise BadUsage("Give one of: week, month, a month YYYY-MM, or a SKU.")
-    word = args[0] if args else ("" if kind == "year" else "month")
-    if kind == "year":
-        year = year_arg(word) if word else today.year
-        if year is None:
-            raise BadUsage(YEAR_BAD, value=word)
-        return kind, ("year", year), month, monday
+    word = args[0] if args else "month"
     if word.lower() == "week":
         return kind, week_period(monday), month, monday
     if word.lower() == "month":
@@ -147,7 +150,7 @@ def _parse(ctx: BotContext, args: list[str]) -> tuple[str, Period, Month, date]:
         month = month_arg(word)
         return kind, ("month", ym(month)), month, monday
     if kind != "top":
-        raise BadUsage("Give week, month or a month YYYY-MM.")
+        raise BadUsage(TEAMS_BAD)
     first = _day(date(month[0], month[1], 1))
     return kind, ("sku", word, first, first + 30), month, monday
 

@@ -87,8 +87,13 @@ async def test_weekly_and_monthly_posts_go_out_once(bot: Driver, api: LocalBotAP
     assert [m for m in await bot.tick() if m.chat_id == SHARERS_CHAT] == []
     sent = await bot.wait(timedelta(days=8))  # Tuesday 2026-12-01
     posts = [m for m in sent if m.chat_id == SHARERS_CHAT]
-    assert [m.text.splitlines()[0] for m in posts] == ["排行榜（2026年11月） · 有效销售额"]
+    # The month's board names its best sharer (月度最佳分享员); the team board comes with it.
+    assert [m.text.splitlines()[0] for m in posts] == [
+        "排行榜（2026年11月） · 有效销售额",
+        "团队排行榜（2026年11月） · 团队有效销售额",
+    ]
     assert "1. A********g — ¥10,450.10" in posts[0].text
+    assert posts[0].text.splitlines()[-1] == "🏆 月度最佳分享员：A********g"
 
 
 async def test_team_for_leaders(bot: Driver) -> None:

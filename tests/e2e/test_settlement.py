@@ -66,10 +66,11 @@ async def test_settle_sends_files_and_tells_each_sharer_once(bot: Driver) -> Non
     sheet = load_workbook(io.BytesIO(files["payout-2026-11.xlsx"])).active
     assert [c.value for c in sheet[4]][:2] == ["C", "陈小春"] and float(sheet["J4"].value) == 18
     dms = {m.chat_id: m.text for m in sent if m.chat_id > 0}
-    assert (
-        dms[EVE]
-        == "Your commission for November 2026 is settled: ¥872.50. /commission 2026-11 shows it."
-    )
+    # Alice (Eve) leads Bob and 陈小春 (their leader_id): her DM gives the team reward too.
+    assert dms[EVE].splitlines() == [
+        "Your commission for November 2026 is settled: ¥872.50. /commission 2026-11 shows it.",
+        "Team reward: ¥0.00 (your team's valid sales: ¥1,300.00).",
+    ]
     assert dms[BOB] == "你2026年11月的佣金已结算：¥63.00。发送 /commission 2026-11 查看明细。"
     assert CAI in dms
     assert await bot.tick() == []  # nothing twice

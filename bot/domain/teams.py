@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.domain.months import MAX_YEAR, MIN_YEAR
 from bot.domain.rules import Rules
 
 
@@ -41,9 +42,9 @@ def winners(board: Sequence[tuple[int, str, int]]) -> list[str]:
     return [sid for place, sid, _ in board if place == 1]
 
 
-def year_arg(text: str, lowest: int = 2000, highest: int = 2999) -> int | None:
-    """A four-digit year within reason, or None."""
+def year_arg(text: str) -> int | None:
+    """A four-digit year within the years months may have (MIN_YEAR..MAX_YEAR), or None."""
     if len(text) != 4 or not text.isascii() or not text.isdigit():
         return None
     year = int(text)
-    return year if lowest <= year <= highest else None
+    return year if MIN_YEAR <= year <= MAX_YEAR else None

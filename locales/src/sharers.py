@@ -276,7 +276,11 @@ MESSAGES = [
     ("mask names on leaderboards here", "本群排行榜名字打码", "本群組排行榜名字打碼"),
     ("your team's sales and reward", "你的团队业绩和奖励", "你的團隊業績和獎勵"),
     # --- team board, recognition, recruiting poster ---
-    ("{value} is not a year: write it like 2026.", "{value} 不是年份：请写成 2026 这样的格式。", "{value} 不是年份：請寫成 2026 這樣的格式。"),
+    (
+        "{value} is not a year: write it like 2026.",
+        "{value} 不是年份：请写成 2026 这样的格式。",
+        "{value} 不是年份：請寫成 2026 這樣的格式。",
+    ),
     ("Annual board, {year}", "{year}年度排行榜", "{year}年度排行榜"),
     ("Sharer of the month: {names}", "月度最佳分享员：{names}", "月度最佳分享員：{names}"),
     ("Sharer of the year: {names}", "年度大奖：{names}", "年度大獎：{names}"),
@@ -298,7 +302,11 @@ MESSAGES = [
         "档位按整月团队销售额计算：以上为{month}的档位。",
         "檔位按整月團隊銷售額計算：以上為{month}的檔位。",
     ),
-    ("Give week, month or a month YYYY-MM.", "请给出 week、month 或某月 YYYY-MM。", "請給出 week、month 或某月 YYYY-MM。"),
+    (
+        "Give week, month or a month YYYY-MM.",
+        "请给出 week、month 或某月 YYYY-MM。",
+        "請給出 week、month 或某月 YYYY-MM。",
+    ),
     (
         "Team board, this week ({first} – {last})",
         "本周团队排行榜（{first}至{last}）",
@@ -322,7 +330,11 @@ MESSAGES = [
         "加上 poster 可取得分享海報，不加則取得邀請連結。",
     ),
     ("{name} invites you to become a sharer", "{name}邀请你成为分享员", "{name}邀請你成為分享員"),
-    ("Share what you love, earn on every order", "好物分享，每一单都有回报", "好物分享，每一單都有回報"),
+    (
+        "Share what you love, earn on every order",
+        "好物分享，每一单都有回报",
+        "好物分享，每一單都有回報",
+    ),
     ("Scan to join", "扫码加入", "掃碼加入"),
     (
         "Your recruiting poster: save it and post it to WeChat Moments. Whoever scans it and "

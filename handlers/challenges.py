@@ -29,21 +29,18 @@ from bot.domain.challenges import (
     status,
     top_direct_rate,
 )
-from bot.domain.commission import mask_names
 from bot.domain.money import format_rate
 from bot.domain.months import Month
 from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, Refuse, command_args, esc, reply
-from handlers.lookups import month_label
+from handlers.lookups import board_lines, month_label
 from handlers.registry import command
 from storage.challenges import Challenges, board_prefix
 from storage.outbox import Queued
 
 USAGE = "/challenge <sku> <YYYY-MM-DD> <YYYY-MM-DD> <rate%>"
 END_USAGE = "/challenge_end <id>"
-TOP = 10
-MASK_KEY = "mask_names"  # the sharers' group's /mask_names setting, shared by its boards
 LISTED = 20
 
 ERRORS = {
@@ -220,10 +217,7 @@ async def render_board(
     final: bool,
 ) -> str:
     board = await services.boards.board(("sku", c.sku, _yyyymmdd(c.start), _yyyymmdd(last)))
-    names = await services.sharers.many([sid for _, sid, _ in board[:TOP]])
-    shown = {sid: names[sid].display if sid in names else sid for _, sid, _ in board[:TOP]}
-    if await services.chats.setting(chat_id, MASK_KEY, "on") != "off":
-        shown = mask_names(shown)
+    rows, _ = await board_lines(services, t, chat_id, board)
     span = t("{first} – {last}").format(first=t.date(c.start), last=t.date(last))
     head = t("Final results") if final else t("Standings after day {n} of {days}").format(
         n=(last - c.start).days + 1, days=(c.end - c.start).days + 1)  # fmt: skip
@@ -231,7 +225,7 @@ async def render_board(
         "<b>" + _headline(t, c) + "</b>",
         t("{head} · {span} · valid sales of {sku}").format(head=head, span=span, sku=esc(c.sku)),
     ]
-    lines += [f"{place}. {esc(shown[sid])} — {t.money(fen)}" for place, sid, fen in board[:TOP]]
+    lines += rows
     if not board:
         lines.append(t("No sales of it yet."))
     if final and board:

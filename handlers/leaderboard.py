@@ -15,19 +15,26 @@ from telegram.ext import Application
 
 from bot import jobs
 from bot.context import BotContext
-from bot.domain.commission import mask_names as masked_names
 from bot.domain.money import format_rate, round_half_up
 from bot.domain.months import Month, looks_like_month, shift, ym
 from bot.domain.teams import Standing, standing, winners, year_arg
 from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, Refuse, command_args, esc, is_private, reply
-from handlers.lookups import local_month, month_arg, month_label, my_sharer
+from handlers.lookups import (
+    BOARD_TOP,
+    MASK_KEY,
+    board_lines,
+    board_names,
+    local_month,
+    month_arg,
+    month_label,
+    my_sharer,
+)
 from handlers.registry import command
 from storage.sharers import Sharer
 
-TOP = 10
-MASK_KEY = "mask_names"
+TOP = BOARD_TOP
 Period = tuple[object, ...]
 YEAR_BAD = N_("{value} is not a year: write it like 2026.")
 TEAMS_BAD = N_("Give week, month or a month YYYY-MM.")
@@ -58,24 +65,13 @@ def _title(
     return t("Leaderboard, {month}").format(month=month_label(t, month))
 
 
-async def _names(services: Services, chat_id: int, ids: list[str]) -> dict[str, str]:
-    """Display names by sharer id, masked unless this chat turned masking off."""
-    found = await services.sharers.many(ids)
-    shown = {sid: found[sid].display if sid in found else sid for sid in ids}
-    if await services.chats.setting(chat_id, MASK_KEY, "on") != "off":
-        return masked_names(shown)
-    return shown
-
-
 async def render_board(
     services: Services, t: Translator, chat_id: int, period: Period, title: str, *, over: bool
 ) -> list[str]:
     """The board; for a month or a year that is `over`, its best sharer named below it."""
     board = await services.boards.board(period)
-    shown = await _names(services, chat_id, [sid for _, sid, _ in board[:TOP]])
-    lines = [f"<b>{title}</b> · {t('valid sales')}"]
-    for place, sid, fen in board[:TOP]:
-        lines.append(f"{place}. {esc(shown[sid])} — {t.money(fen)}")
+    rows, shown = await board_lines(services, t, chat_id, board)
+    lines = [f"<b>{title}</b> · {t('valid sales')}", *rows]
     if not board:
         lines.append(t("No sales yet."))
     elif over and period[0] in ("month", "year"):
@@ -108,7 +104,7 @@ async def render_teams(
     board = await boards.team_board(period)
     by_month = board if period[0] == "month" else await boards.team_board(("month", ym(month)))
     month_sales = {sid: fen for _, sid, fen in by_month}
-    shown = await _names(services, chat_id, [sid for _, sid, _ in board[:TOP]])
+    shown = await board_names(services, chat_id, [sid for _, sid, _ in board[:TOP]])
     lines = [f"<b>{title}</b> · {t('team valid sales')}"]
     for place, sid, fen in board[:TOP]:
         line = f"{place}. {esc(shown[sid])} — {t.money(fen)}"

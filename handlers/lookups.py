@@ -22,6 +22,7 @@ from bot.domain.args import (
     parse_int,
 )
 from bot.domain.args import parse_sample_number as _sample_number
+from bot.domain.commission import mask_names
 from bot.domain.creators import Platform, handle_key
 from bot.domain.money import DomainError
 from bot.domain.months import Month, MonthError, parse_month
@@ -343,3 +344,27 @@ def month_label(t: Translator, month: Month) -> str:
 def local_month(ctx: BotContext, now: datetime | None = None) -> Month:
     local = (now or ctx.services.clock.now()).astimezone(ctx.services.settings.tz)
     return local.year, local.month
+
+
+# --- boards ---
+
+MASK_KEY = "mask_names"  # a chat's /mask_names setting, read by every board posted there
+BOARD_TOP = 10  # places shown on a board
+
+
+async def board_names(services: Services, chat_id: int, ids: list[str]) -> dict[str, str]:
+    """Display names by sharer id, masked unless this chat turned masking off."""
+    found = await services.sharers.many(ids)
+    shown = {sid: found[sid].display if sid in found else sid for sid in ids}
+    if await services.chats.setting(chat_id, MASK_KEY, "on") != "off":
+        return mask_names(shown)
+    return shown
+
+
+async def board_lines(
+    services: Services, t: Translator, chat_id: int, board: list[tuple[int, str, int]]
+) -> tuple[list[str], dict[str, str]]:
+    """`place. name — amount` for the top of a board, and the names as shown."""
+    top = board[:BOARD_TOP]
+    shown = await board_names(services, chat_id, [sid for _, sid, _ in top])
+    return [f"{place}. {esc(shown[sid])} — {t.money(fen)}" for place, sid, fen in top], shown

@@ -11,7 +11,8 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,12 +29,13 @@ log = logging.getLogger(__name__)
 TickFn = Callable[[Application, datetime], Awaitable[object]]
 MAX_ATTEMPTS = 8
 BATCH = 50
-# Telegram lets a bot send about 30 messages a second in all. The pump starts at most 29 in any
-# 1.05 s: a server counting 30 in its own sliding second still has room for one reply a second
-# from the handlers, and for 50 ms of drift between our start times and its arrival times.
+# Telegram lets a bot send about 30 messages a second in all. A send occupies the pacer from
+# its start until SEND_PERIOD after its answer, and at most SEND_LIMIT sends occupy it at once:
+# the server then never counts more than SEND_LIMIT arrivals in one second, however late each
+# arrives (see Pacer). 29 leaves room for about one handler reply a second.
 # bench/bench_dm_all.py measures the rate and the 429s.
 SEND_LIMIT = 29
-SEND_PERIOD = 1.05
+SEND_PERIOD = 1.01
 # Sends in flight at once: enough to keep that rate when a round trip takes a few hundred ms.
 IN_FLIGHT = 8
 
@@ -55,8 +57,15 @@ def _lock(app: Application) -> asyncio.Lock:
 
 
 class Pacer:
-    """At most `limit` calls start in any `period` seconds (a sliding window over the last
-    `limit` start times). Waiting callers are served in arrival order."""
+    """At most `limit` sends at once in a window that holds each from its start until `period`
+    seconds after its answer.
+
+    Why this holds whatever the network does: a request arrives between its start and its
+    answer. Take any `limit` + 1 arrivals within one second and the one that started last: at
+    its start each of the others had started, and had either not been answered yet or been
+    answered at or after the first of those arrivals, so less than `period` (> 1 s) before.
+    All `limit` of them were holding the pacer, so it could not have started.
+    """
 
     def __init__(
         self,
@@ -67,24 +76,37 @@ class Pacer:
         self.limit = limit
         self.period = period
         self._clock = clock
-        self._starts: deque[float] = deque(maxlen=limit)
+        self._answered: deque[float] = deque()  # answer times, oldest first
+        self._in_flight = 0
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
     def delay(self) -> float:
-        """Seconds until the next call may start."""
+        """Seconds until the next send may start (a short wait when all are in flight)."""
         now = self._clock()
+        while self._answered and self._answered[0] + self.period <= now:
+            self._answered.popleft()
         wait = self._paused_until - now
-        if len(self._starts) == self.limit:
-            wait = max(wait, self._starts[0] + self.period - now)
+        excess = self._in_flight + len(self._answered) - self.limit + 1
+        if excess > 0:
+            if excess <= len(self._answered):
+                wait = max(wait, self._answered[excess - 1] + self.period - now)
+            else:
+                wait = max(wait, 0.005)  # until a send in flight is answered
         return max(wait, 0.0)
 
-    async def slot(self) -> None:
-        """Wait for a free slot and take it."""
+    @asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        """Hold the pacer for one send: wait for room, send, then keep it `period` longer."""
         async with self._lock:
             while (wait := self.delay()) > 0:
                 await asyncio.sleep(wait)
-            self._starts.append(self._clock())
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._answered.append(self._clock())
 
     def pause(self, seconds: float) -> None:
         """Start nothing for `seconds` (Telegram answered 429 with retry_after)."""
@@ -139,10 +161,12 @@ async def _deliver_batch(app: Application, services: Services, batch: list[Outbo
         sent = 0
         for message in messages:
             async with gate:
-                await paced.slot()
-                if not app.running:
-                    break
-                sent += await _deliver(app, services, message)
+                if not await _pending(services, message):
+                    continue
+                async with paced.sending():
+                    if not app.running:
+                        break
+                    sent += await _deliver(app, services, message)
         return sent
 
     # Every chat's run ends before the pump returns, so no send outlives the scheduler's lock.
@@ -163,12 +187,15 @@ def _fitted(text: str, parse_mode: str | None, limit: int) -> str:
     return fit_plain(text, limit)
 
 
+async def _pending(services: Services, message: OutboxMessage) -> bool:
+    """Still to send: one cancelled since the batch was read (a stopped /dm_all, a cancelled
+    live) is not sent."""
+    state = await services.outbox.state(message.key)
+    return state is not None and state.status == "pending"
+
+
 async def _deliver(app: Application, services: Services, message: OutboxMessage) -> int:
     now = services.clock.now()
-    # Cancelled since the batch was read (a stopped /dm_all, a cancelled live): not sent.
-    state = await services.outbox.state(message.key)
-    if state is None or state.status != "pending":
-        return 0
     try:
         if message.document is not None:
             sent = await app.bot.send_document(

@@ -246,12 +246,12 @@ async def _edit_progress(
     )
     lines = [title.format(n=t.number(tally.queued)), bar, *_tally_lines(t, broadcast, tally)]
     stop = None if tally.done else [[(t("Stop"), f"dm_all:stop:{broadcast.id}")]]
-    await jobs.pacer(app).slot()
     try:
-        await app.bot.edit_message_text(
-            "\n".join(lines), broadcast.chat_id, broadcast.message_id,
-            parse_mode=ParseMode.HTML, reply_markup=keyboard(stop),
-        )  # fmt: skip
+        async with jobs.pacer(app).sending():
+            await app.bot.edit_message_text(
+                "\n".join(lines), broadcast.chat_id, broadcast.message_id,
+                parse_mode=ParseMode.HTML, reply_markup=keyboard(stop),
+            )  # fmt: skip
     except RetryAfter as exc:
         jobs.pacer(app).pause(_seconds(exc.retry_after))
     except (BadRequest, Forbidden) as exc:

@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -103,13 +104,14 @@ async def dm_all_cmd(update: Update, ctx: BotContext) -> None:
         now=services.clock.now(),
     )  # fmt: skip
     n = len(recipients)
-    lines = [_announcement(ctx.t, body), "", "—",
-             ctx.t.n("Send this privately to {n} sharer?", "Send this privately to {n} sharers?",
+    # The question first: a long announcement is shortened from its end to fit one message.
+    lines = [ctx.t.n("Send this privately to {n} sharer?", "Send this privately to {n} sharers?",
                      n).format(n=ctx.t.number(n))]  # fmt: skip
     if skipped:
         lines.append(ctx.t.n("{n} sharer who blocked me is left out.",
                              "{n} sharers who blocked me are left out.", skipped
                              ).format(n=ctx.t.number(skipped)))  # fmt: skip
+    lines += ["—", _announcement(ctx.t, body)]
     buttons = [[(ctx.t("Send"), f"dm_all:send:{draft.id}"),
                 (ctx.t("Cancel"), f"dm_all:cancel:{draft.id}")]]  # fmt: skip
     preview = await reply(update, ctx, "\n".join(lines), buttons=buttons)
@@ -120,7 +122,7 @@ async def dm_all_cmd(update: Update, ctx: BotContext) -> None:
 async def on_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     require(ctx, "manager")
-    _, action, raw_id = (query.data or "").split(":", 2)
+    _, action, raw_id = [*(query.data or "").split(":"), "", ""][:3]
     repo = ctx.services.repo(Broadcasts)
     draft = await repo.get(int(raw_id)) if raw_id.isdigit() else None
     if draft is None or action not in ("send", "cancel", "stop"):
@@ -128,7 +130,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     now, who = ctx.services.clock.now(), update.effective_user.id
     if action == "cancel":
         if not await repo.cancel(draft.id, actor_id=who, now=now):
-            raise Refuse("This announcement is already on its way.")
+            _not_a_draft(draft)
         await query.answer()
         await query.edit_message_text(ctx.t("Cancelled: nothing was sent."))
     elif action == "stop":
@@ -146,14 +148,18 @@ async def _send(update: Update, ctx: BotContext, draft: Broadcast, now: datetime
     messages = await _render_dms(services, draft, recipients)
     if not await repo.start(draft.id, messages, skipped=skipped,
                             actor_id=update.effective_user.id, now=now):  # fmt: skip
-        if draft.status == "cancelled":
-            raise Refuse("This announcement was cancelled.")
-        raise Refuse("This announcement is already on its way.")
+        _not_a_draft(await repo.get(draft.id) or draft)
     await query.answer(ctx.t("Sending…"))
     if query.message is not None:
         await repo.set_message(draft.id, query.message.message_id)
     watch(ctx.application, draft.id)
     await jobs.run_due(ctx.application)
+
+
+def _not_a_draft(broadcast: Broadcast) -> NoReturn:
+    if broadcast.status == "cancelled":
+        raise Refuse("This announcement was cancelled.")
+    raise Refuse("This announcement is already on its way.")
 
 
 async def _render_dms(

@@ -46,7 +46,7 @@ async def test_dm_all_previews_then_writes_to_each_sharer_once(
 ) -> None:
     await three_sharers(bot)
     [preview] = await bot.say(ADA, ADA, "/dm_all 周五晚上8点直播，<记得>转发！")
-    assert preview.text == f"{HEADER}周五晚上8点直播，<记得>转发！\n\n—\n要私信发给 3 名分享员吗？"
+    assert preview.text == f"要私信发给 3 名分享员吗？\n—\n{HEADER}周五晚上8点直播，<记得>转发！"
     assert preview.buttons == [[("发送", "dm_all:send:1"), ("取消", "dm_all:cancel:1")]]
     assert dms(api, {BOB, CAI, EVE}) == []  # nothing before [Send]
     await bot.press(ADA, preview, "发送")
@@ -80,7 +80,7 @@ async def test_a_sharer_who_blocked_the_bot_is_counted_marked_and_left_out_next_
     assert report.text.splitlines()[1:] == ["已送达：2", "已屏蔽机器人：1"]
     assert (await bot.services.users.get(CAI)).unreachable
     [preview] = await bot.say(ADA, MANAGERS_CHAT, "/dm_all 第二条")
-    assert preview.text.endswith("要私信发给 2 名分享员吗？\n1 名已屏蔽我的分享员不在其中。")
+    assert preview.text.startswith("要私信发给 2 名分享员吗？\n1 名已屏蔽我的分享员不在其中。\n—")
     await bot.press(ADA, preview, "发送")
     report = await api.wait_for(lambda m: "第 2 号公告已发送完毕" in m.text)
     assert report.text.splitlines()[1:] == ["已送达：2", "未发送（此前已屏蔽机器人）：1"]

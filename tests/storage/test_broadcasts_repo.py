@@ -59,6 +59,15 @@ async def test_start_queues_everyone_once(services: Services) -> None:
     assert not await repo.cancel(draft.id, actor_id=1, now=T0)  # too late to cancel
 
 
+async def test_a_cancelled_draft_is_never_started(services: Services) -> None:
+    repo = services.repo(Broadcasts)
+    draft = await repo.draft("hi", created_by=1, chat_id=1, now=T0)
+    assert await repo.cancel(draft.id, actor_id=1, now=T0)
+    assert not await repo.start(draft.id, _dms(draft.id, [11]), skipped=0, actor_id=1, now=T0)
+    assert (await repo.get(draft.id)).status == "cancelled"
+    assert await services.outbox.statuses("dm_all:") == {}
+
+
 async def test_stop_cancels_only_its_own_pending_messages(services: Services) -> None:
     repo = services.repo(Broadcasts)
     first = await repo.draft("a", created_by=1, chat_id=1, now=T0)

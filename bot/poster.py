@@ -1,44 +1,25 @@
 """The recruiting poster (招募海报) of /invite poster: a PNG a sharer posts to WeChat Moments.
 
 It carries the sharer's display name, the brand's line and a QR code of their referral deep
-link. Chinese needs a CJK font: the one the `paperang-p2-fonts-cjk` package ships (WenQuanYi
-Micro Hei, Apache-2.0), else one the system has, else Pillow's own font, which has no Chinese
-glyphs but keeps the poster, and its QR code, working.
+link. Chinese needs a CJK font (`bot.fonts.font_path`); without one, Pillow's own font, which
+has no Chinese glyphs, keeps the poster and its QR code working.
 """
 
 from __future__ import annotations
 
 import io
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
+
+from bot.fonts import font_path
 
 WIDTH, HEIGHT = 1080, 1440
 BAND = 520  # the coloured band at the top, holding the headline
 QR_SIDE = 600
 COLOURS = {"band": "#D9412B", "paper": "#FFF6EC", "ink": "#2B2B2B", "soft": "#8A7F76"}
-SYSTEM_FONTS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-
-@cache
-def font_path() -> Path | None:
-    """The CJK font file to draw with, or None when there is none."""
-    try:
-        packaged = resources.files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
-        if packaged.is_file():
-            return Path(str(packaged))
-    except ModuleNotFoundError:
-        pass
-    return next((Path(p) for p in SYSTEM_FONTS if Path(p).is_file()), None)
 
 
 @cache

@@ -124,9 +124,16 @@ def build_figure(
     from matplotlib.ticker import FuncFormatter
 
     family = list(font_families())
-    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
     fig.suptitle(drawable(title), fontfamily=family, fontsize=16, color=COLOURS["ink"])
-    sales, best = fig.subplots(2, 1, height_ratios=(3, 2))
+    # Fixed margins, wide enough on the left for NAME_CHARS characters: matplotlib's
+    # automatic layout would measure every label first and cost nearly half the render.
+    sales, best = fig.subplots(
+        2,
+        1,
+        height_ratios=(3, 2),
+        gridspec_kw=dict(left=0.17, right=0.96, top=0.91, bottom=0.04, hspace=0.2),
+    )
     yuan = FuncFormatter(lambda value, _pos: _yuan(t, value))
 
     sales.set_title(t(SALES_BY_DAY), fontfamily=family, loc="left", fontsize=13)

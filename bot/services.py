@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
+from bot.domain.kpi import KpiError, KpiFile, load_kpi
 from bot.domain.rules import Rules, RulesError, load_rules
 from bot.i18n import I18n, Translator, resolve_locale
 from storage.audit import AuditLog
@@ -36,11 +37,13 @@ class Services:
     outbox: Outbox
     audit: AuditLog
     rules: Rules
+    kpi: KpiFile = field(default_factory=KpiFile.default)
     _repos: dict[type, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     async def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
         rules = load_commission_rules(settings)
+        kpi = load_kpi_lines(settings)
         db = await Database.open(settings.database_path)
         await db.migrate()
         return cls(
@@ -53,6 +56,7 @@ class Services:
             outbox=Outbox(db),
             audit=AuditLog(db),
             rules=rules,
+            kpi=kpi,
         )
 
     # Each feature's repository as a typed attribute, made on first use over the shared database.
@@ -116,3 +120,14 @@ def load_commission_rules(settings: Settings) -> Rules:
         # One line naming the file and the first bad key; the rest are in the file's order.
         first = str(exc).splitlines()[0]
         raise ConfigError(f"RULES_FILE: {settings.rules_file}: {first}") from None
+
+
+def load_kpi_lines(settings: Settings) -> KpiFile:
+    """The KPI lines in KPI_FILE (validated at start), or the documented example lines."""
+    if settings.kpi_file is None:
+        return KpiFile.default()
+    try:
+        return load_kpi(settings.kpi_file)
+    except KpiError as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"KPI_FILE: {settings.kpi_file}: {first}") from None

@@ -3,6 +3,8 @@ from datetime import time, timedelta
 import pytest
 
 from bot.config import ConfigError, load_settings, parse_duration
+from bot.domain.kpi import KpiFile
+from bot.services import load_kpi_lines
 
 
 @pytest.mark.parametrize(
@@ -67,6 +69,7 @@ def test_dotenv_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("PORT", "http"),
         ("DEFAULT_LANGUAGE", "fr"),
         ("RULES_FILE", "/nope/rules.toml"),
+        ("KPI_FILE", "/nope/kpi.toml"),
     ],
 )
 def test_bad_value_names_the_setting(
@@ -89,3 +92,17 @@ def test_token_is_secret() -> None:
 def test_missing_token() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         load_settings().token()
+
+
+def test_a_bad_kpi_file_stops_the_start_naming_the_key(tmp_path) -> None:
+    kpi = tmp_path / "kpi.toml"
+    kpi.write_text("[videos]\nfail = 1\nnormal = 3\ngood = 2\nexceed = 4\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_kpi_lines(load_settings(kpi_file=kpi))
+    message = str(caught.value)
+    assert message.startswith(f"KPI_FILE: {kpi}: videos.good: ")
+    assert "\n" not in message
+
+
+def test_without_kpi_file_the_documented_lines_apply() -> None:
+    assert load_kpi_lines(load_settings()) == KpiFile.default()

@@ -115,6 +115,12 @@ def _charmap() -> frozenset[int]:
     return frozenset(codes)
 
 
+def warm_up() -> None:
+    """Import matplotlib and register the font now (about half a second, once per process),
+    e.g. in a thread after start, so the first digest's chart does not pay for it."""
+    _charmap()
+
+
 def build_figure(
     t: Translator, days: list[tuple[date, int]], top: list[tuple[str, int]], title: str
 ) -> Figure:

@@ -112,3 +112,8 @@ def test_without_a_cjk_font_a_warning_is_logged_and_the_chart_still_drawn(
 def test_importing_the_module_does_not_import_matplotlib() -> None:
     code = "import sys, bot.charts; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_warm_up_loads_matplotlib_and_the_font() -> None:
+    charts.warm_up()
+    assert charts.font_families()[0] == "WenQuanYi Micro Hei"

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import community, creators, errors, membership, roles, setup, sharers, start
+from handlers import community, creators, errors, managers, membership, roles, setup, sharers, start
 
 # Features register their own sub-modules (see each entry module).
-FEATURES = [membership, start, setup, roles, creators, sharers, community]
+FEATURES = [membership, start, setup, roles, creators, sharers, community, managers]
 
 
 def register_all(app: Application) -> None:

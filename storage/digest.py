@@ -121,9 +121,10 @@ class DigestReads:
 
     async def community(self, day: date, tz: tzinfo) -> Community:
         start, end = day_bounds(day, tz)
-        lives = await self.db.fetchval(
-            "SELECT COUNT(*) FROM live_dates WHERE starts_at >= ? AND starts_at < ?"
-            " AND status = 'scheduled'",
+        lives = await self.db.fetchall(
+            "SELECT l.title, (SELECT COUNT(*) FROM live_forwards f WHERE f.date_id = d.id)"
+            " FROM live_dates d JOIN lives l ON l.id = d.live_id WHERE d.starts_at >= ?"
+            " AND d.starts_at < ? AND d.status = 'scheduled' ORDER BY d.starts_at, d.id",
             (to_ts(start), to_ts(end)),
         )
         any_live = await self.db.fetchval("SELECT EXISTS (SELECT 1 FROM lives)")
@@ -133,8 +134,16 @@ class DigestReads:
         )
         return Community(
             live_forwards=sum(forwards.values()) if any_live else None,
-            lives=lives if any_live else None,
+            lives=[(row[0], row[1]) for row in lives] if any_live else None,
             unanswered=await Faq(self.db).count_unanswered(start, end) if any_faq else None,
+        )
+
+    async def any_digest(self) -> bool:
+        """Whether a digest was ever queued (its outbox keys start with "digest:")."""
+        return bool(
+            await self.db.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE key >= 'digest:' AND key < 'digest;')"
+            )
         )
 
     async def digest(self, day: date, tz: tzinfo) -> DigestData:

@@ -25,14 +25,6 @@ AVERAGE_DAYS = 7
 FULFILMENT_DAYS = 30  # fulfilment rate: samples signed over this many days up to the digest day
 TOP = 5  # sharers and SKUs listed
 
-# Alert thresholds used when KPI_FILE has no [alerts] table (same keys, same meaning).
-DEFAULT_ALERTS: dict[str, Decimal | int] = {
-    "refund_rate": Decimal("0.20"),  # the day's refund rate above this
-    "activity_drop": Decimal("0.30"),  # active sharers this much under the 7-day average
-    "sales_drop": Decimal("0.50"),  # valid sales this much under the 7-day average
-    "overdue_per_bd": 5,  # a BD with at least this many overdue samples
-}
-
 
 @dataclass(frozen=True, slots=True)
 class SalesDay:
@@ -71,8 +63,8 @@ class Pipeline:
 class Community:
     """None: the feature has no data yet, and its line is left out."""
 
-    live_forwards: int | None = None
-    lives: int | None = None  # lives that started that day
+    live_forwards: int | None = None  # [Forwarded] presses that day
+    lives: list[tuple[str, int]] | None = None  # lives that started that day: (title, forwards)
     unanswered: int | None = None
 
 
@@ -169,27 +161,27 @@ class Alert:
 
 
 def alerts(data: DigestData, thresholds: Mapping[str, Decimal | int]) -> list[Alert]:
-    """What crossed its threshold (a key missing from `thresholds` is not checked)."""
+    """What crossed its threshold (KPI_FILE's [alerts]; a key missing there is not checked)."""
     out: list[Alert] = []
     day, week = data.today, data.week()
     rate, limit = day.refund_rate, thresholds.get("refund_rate")
-    if rate is not None and limit is not None and rate > Decimal(limit):
+    enough = day.orders >= int(thresholds.get("min_orders", 0))
+    if rate is not None and limit is not None and enough and rate > Decimal(limit):
         out.append(Alert("refund_rate", {"rate": rate, "limit": Decimal(limit)}))
-    for code, key, value in (
-        ("sales_drop", "sales_drop", day.valid_fen),
-        ("activity_drop", "activity_drop", day.active_sharers),
-    ):
+    for code, value in (("sales_drop", day.valid_fen), ("activity_drop", day.active_sharers)):
         avg = average([_GET[_METRIC_OF[code]](s) for s in week])
-        drop = thresholds.get(key)
+        drop = thresholds.get(code)
         if avg and drop is not None and Decimal(value) < avg * (1 - Decimal(drop)):
-            out.append(
-                Alert(code, {"value": value, "average": avg, "drop": 1 - Decimal(value) / avg})
-            )
-    pile = thresholds.get("overdue_per_bd")
-    if data.pipeline is not None and pile is not None:
+            out.append(Alert(code, {"value": value, "average": avg, "drop": 1 - value / avg}))
+    pile = thresholds.get("overdue_pile")
+    if data.pipeline is not None and pile:
         for bd, n in sorted(data.pipeline.overdue.items(), key=lambda kv: (-kv[1], kv[0])):
             if n >= int(pile):
                 out.append(Alert("overdue_pile", {"bd": bd, "n": n}))
+    few = thresholds.get("live_forwards_min")
+    for title, n in data.community.lives or []:
+        if few is not None and n < int(few):
+            out.append(Alert("live_forwards", {"title": title, "n": n, "min": int(few)}))
     return out
 
 

@@ -8,15 +8,17 @@ they are. Money is written in yuan and held in fen; rates are written "15%" and 
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bot.domain.money import DomainError, MoneyError, parse_rate, round_half_up, yuan_value_to_fen
+from bot.domain.money import DomainError, MoneyError, parse_rate, yuan_value_to_fen
 
 __all__ = [
     "ALERTS",
@@ -188,18 +190,23 @@ class KpiFile:
         lines = self.lines.get(metric)
         if lines is None or value is None:
             return None
-        scaled = [self._scale(metric, v, days_in_period, days_in_month) for v in lines.values()]
+        # Compared exactly: a day's share of a small monthly count is a fraction, and rounding
+        # it first would put a day with none of them on the normal line.
+        share = Fraction(1) if metric in _AS_IS else Fraction(days_in_period, days_in_month)
+        exact = [Fraction(line) * share for line in lines.values()]
         if lines.lower_is_better:
-            reached = [value <= line for line in scaled]
+            reached = [value <= line for line in exact]
         else:
-            reached = [value >= line for line in scaled]
+            reached = [value >= line for line in exact]
         name = "fail"
         for line_name, ok in zip(LINES[1:], reached[1:], strict=True):
             if ok:
                 name = line_name
-        for line_name, line, ok in zip(LINES, scaled, reached, strict=True):
+        for line_name, line, ok in zip(LINES, exact, reached, strict=True):
             if not ok:
-                return Band(name, line_name, line, abs(line - value))
+                kind = kind_of(metric)
+                gap = abs(line - Fraction(value))
+                return Band(name, line_name, _shown(kind, line), _shown(kind, gap, up=True))
         return Band(name, None, None, None)
 
     def rows(
@@ -221,11 +228,18 @@ class KpiFile:
             if m in values
         ]
 
-    @staticmethod
-    def _scale(metric: str, line: Value, days: int, month_days: int) -> Value:
-        if metric in _AS_IS or days == month_days:
-            return line
-        return round_half_up(Decimal(line) * days / month_days)
+
+def _shown(kind: str, exact: Fraction, *, up: bool = False) -> Value:
+    """A line or distance as shown: fen for money, tenths for counts (whole numbers as int),
+    rates as they are. Distances round up, so a value short of a line never shows 0 to go."""
+    if kind == "rate":
+        return Decimal(exact.numerator) / Decimal(exact.denominator)
+    step = Fraction(1) if kind == "money" else Fraction(1, 10)
+    units = exact / step
+    whole = math.ceil(units) if up else math.floor(units + Fraction(1, 2))
+    if kind == "money" or whole % 10 == 0:
+        return whole if kind == "money" else whole // 10
+    return Decimal(whole).scaleb(-1)
 
 
 def _bad(key: str, problem: str) -> KpiError:

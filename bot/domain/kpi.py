@@ -95,13 +95,14 @@ LINE_LABELS = {
     "exceed": N_("exceed line"),
 }
 
-# Alert thresholds: name → (kind, default). 0 (or "0%") switches an alert off.
+# Alert thresholds: name → (kind, default). A threshold of 0 (or "0%") switches its alert off
+# and leaves it out of KpiFile.alerts; a "setting" (a condition of another alert) is always kept.
 ALERTS: Mapping[str, tuple[str, Value]] = MappingProxyType(
     {
         "refund_rate": ("rate", Decimal("0.20")),
-        "min_orders": ("count", 20),
+        "min_orders": ("setting", 20),
         "sales_drop": ("rate", Decimal("0.50")),
-        "sales_check_hour": ("hour", 15),
+        "sales_check_hour": ("setting", 15),
         "activity_drop": ("rate", Decimal("0.30")),
         "overdue_pile": ("count", 5),
         "live_forwards_min": ("count", 10),
@@ -303,11 +304,11 @@ def _alerts(table: Any) -> dict[str, Value]:
             out[key] = _value("refund_rate", where, raw)
         elif isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             raise _bad(where, "must be a whole number, 0 or more")
-        elif kind == "hour" and raw > 23:
+        elif key == "sales_check_hour" and raw > 23:
             raise _bad(where, "must be an hour from 0 to 23")
         else:
             out[key] = raw
-    return out
+    return {k: v for k, v in out.items() if v or ALERTS[k][0] == "setting"}
 
 
 def parse_kpi(text: str) -> KpiFile:

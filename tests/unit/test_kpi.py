@@ -155,11 +155,14 @@ def test_rows_are_plain_data_in_metric_order_for_the_metrics_given() -> None:
 
 
 def test_alerts_read_rates_counts_and_hours() -> None:
-    kpi = parse_kpi('[alerts]\nrefund_rate = "25%"\noverdue_pile = 0\nsales_check_hour = 14\n')
+    text = '[alerts]\nrefund_rate = "25%"\noverdue_pile = 0\nsales_drop = "0%"\nmin_orders = 0\n'
+    kpi = parse_kpi(text + "sales_check_hour = 0\n")
     assert kpi.alerts["refund_rate"] == Decimal("0.25")
-    assert kpi.alerts["overdue_pile"] == 0  # switched off
-    assert kpi.alerts["sales_check_hour"] == 14
-    assert kpi.alerts["sales_drop"] == Decimal("0.50")
+    # A zero threshold switches its alert off: the key is absent, so nothing checks it.
+    assert "overdue_pile" not in kpi.alerts and "sales_drop" not in kpi.alerts
+    # Zero in a setting of another alert is a value: no minimum, midnight.
+    assert (kpi.alerts["min_orders"], kpi.alerts["sales_check_hour"]) == (0, 0)
+    assert kpi.alerts["activity_drop"] == Decimal("0.30")
     assert kpi.lines == {}
 
 

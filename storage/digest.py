@@ -83,6 +83,17 @@ class DigestReads:
         )
         return [(row[0], row[1]) for row in rows]
 
+    async def top_sharers_between(
+        self, first: date, last: date, limit: int = TOP
+    ) -> list[tuple[str, int]]:
+        rows = await self.db.fetchall(
+            "SELECT sharer_id, SUM(valid_fen) AS fen FROM sharer_day WHERE day BETWEEN ? AND ?"
+            " AND sharer_id <> '' GROUP BY sharer_id HAVING fen > 0"
+            " ORDER BY fen DESC, sharer_id LIMIT ?",
+            (ymd(first), ymd(last), limit),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     async def top_skus(self, day: date, limit: int = TOP) -> list[tuple[str, int, int]]:
         rows = await self.db.fetchall(
             "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day WHERE day = ?"

@@ -47,6 +47,11 @@ MESSAGES = [
     ("Unanswered questions {n}", "未解答的问题 {n}", "未解答的問題 {n}"),
     ("Alerts", "预警", "預警"),
     (
+        "Valid sales, {first} – {last}",
+        "有效销售额（{first}至{last}）",
+        "有效銷售額（{first}至{last}）",
+    ),
+    (
         "⚠️ Refund rate {rate} is over {limit}.",
         "⚠️ 退款率 {rate}，超过了 {limit}。",
         "⚠️ 退款率 {rate}，超過了 {limit}。",

@@ -25,7 +25,7 @@ async def test_digest_now_shows_the_figures_of_the_orders(bot: Driver, services:
     await setup_chats(bot, "managers")
     await add_roster(services.db, ROSTER)
     await add_orders(services.db, ORDERS)
-    [text] = await bot.say(ADA, MANAGERS_CHAT, "/digest")
+    *_, text = await bot.say(ADA, MANAGERS_CHAT, "/digest")
     day = expected("2026-11-21")
     assert "日报 · 2026年11月21日" in text.text
     t = services.i18n.get("zh_Hans")
@@ -47,7 +47,7 @@ async def test_digest_now_shows_the_figures_of_the_orders(bot: Driver, services:
 
 async def test_a_day_without_orders_says_so(bot: Driver) -> None:
     await setup_chats(bot, "managers")
-    [text] = await bot.say(ADA, MANAGERS_CHAT, "/digest 2026-11-01")
+    *_, text = await bot.say(ADA, MANAGERS_CHAT, "/digest 2026-11-01")
     assert "当天没有订单。" in text.text
 
 
@@ -94,3 +94,19 @@ async def test_scheduled_digest_once_then_once_after_a_downtime(
     async with running_bot(settings, services, api) as bot:
         await bot.tick()
     assert len(digests(api)) == 3
+    charts = [m for m in api.sent_to(MANAGERS_CHAT) if m.method == "sendDocument"]
+    assert len(charts) == 3  # each digest's chart, once
+
+
+async def test_digest_carries_the_chart_and_the_text_goes_when_the_photo_is_refused(
+    bot: Driver, services: Services, api: LocalBotAPI
+) -> None:
+    await setup_chats(bot, "managers")
+    await add_roster(services.db, ROSTER)
+    await add_orders(services.db, ORDERS)
+    sent = await bot.say(ADA, MANAGERS_CHAT, "/digest")
+    assert sent[0].method == "sendPhoto" and sent[0].photo.startswith(b"\x89PNG")
+    assert "日报" in sent[1].text
+    api.fail("sendPhoto", 400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    sent = await bot.say(ADA, MANAGERS_CHAT, "/digest")
+    assert [m.method for m in sent] == ["sendMessage"] and "日报" in sent[0].text

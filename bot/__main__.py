@@ -1,6 +1,5 @@
 """Command line: python -m bot run | console | import | import-sharers | import-creators |
-import-faq | backup | migrate. (`digest` comes with the managers' digests, which are not built
-yet.)"""
+import-faq | digest --print | backup | migrate."""
 
 from __future__ import annotations
 
@@ -72,6 +71,23 @@ async def _import(services: Services, kind: str, path: Path) -> int:
     return 0
 
 
+async def _digest(services: Services, day: str | None) -> int:
+    from datetime import date, timedelta
+
+    from bot.domain.limits import plain_text
+    from handlers.digest import build
+
+    local = services.clock.now().astimezone(services.settings.tz).date()
+    try:
+        wanted = date.fromisoformat(day) if day else local - timedelta(days=1)
+    except ValueError:
+        raise ConfigError(f"--date {day}: not a date (YYYY-MM-DD)") from None
+    t = services.i18n.get(services.settings.default_language)
+    # Names are masked as in a chat that did not turn masking off (chat 0 has no settings).
+    print("\n\n".join(plain_text(m) for m in await build(services, t, 0, wanted)))
+    return 0
+
+
 async def _backup(services: Services, target: Path) -> int:
     await services.db.backup(target)
     print(f"backup written to {target}")
@@ -99,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=f"import {what} from a CSV or XLSX file")
         cmd.add_argument("file", type=Path)
         cmd.set_defaults(kind=what)
+    digest = sub.add_parser("digest", help="the managers' daily digest")
+    digest.add_argument("--print", action="store_true", required=True, help="print it here")
+    digest.add_argument("--date", help="the day it covers (YYYY-MM-DD; default yesterday)")
     backup = sub.add_parser("backup", help="a consistent snapshot of the database")
     backup.add_argument("path", type=Path)
     sub.add_parser("migrate", help="apply database migrations")
@@ -121,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.file.is_file():
                 raise ConfigError(f"{args.file}: no such file")
             return asyncio.run(_with_services(settings, lambda s: _import(s, args.kind, args.file)))
+        if args.command == "digest":
+            return asyncio.run(_with_services(settings, lambda s: _digest(s, args.date)))
         if args.command == "backup":
             return asyncio.run(_with_services(settings, lambda s: _backup(s, args.path)))
         return asyncio.run(_with_services(settings, _migrate))

@@ -86,10 +86,10 @@ def _change(t: Translator, change: Decimal | None, kind: str) -> str:
 def figure_line(t: Translator, f: Figure) -> str:
     parts = [t("day before {value}").format(value=_value(t, f.kind, f.previous))]
     if change := _change(t, f.change(f.previous), f.kind):
-        parts[-1] += f" ({change})"
+        parts[-1] = t("{figure} ({change})").format(figure=parts[-1], change=change)
     parts.append(t("7-day average {value}").format(value=_value(t, f.kind, f.average)))
     if change := _change(t, f.change(f.average), f.kind):
-        parts[-1] += f" ({change})"
+        parts[-1] = t("{figure} ({change})").format(figure=parts[-1], change=change)
     return t("{name}: <b>{value}</b> · {comparison}").format(
         name=t(NAMES[f.metric]), value=_value(t, f.kind, f.value), comparison=" · ".join(parts)
     )
@@ -197,13 +197,15 @@ def yesterday(services: Services, now: datetime) -> date:
 
 async def chart(services: Services, t: Translator, chat_id: int, day: date) -> bytes | None:
     """The chart of the CHART_DAYS up to `day` (sales by day with the 7-day average, top
-    sharers masked for the chat); None when matplotlib cannot draw it (logged)."""
+    sharers masked for the chat); None when there were no sales or it cannot be drawn."""
     first = day - timedelta(days=CHART_DAYS - 1)
     reads = services.repo(DigestReads)
     # Six days more in front, so that the first day's 7-day average is over a full week.
     sales = await reads.sales_days(first - timedelta(days=6), day)
     days = [(d, sales[d].valid_fen if d in sales else 0) for d in _days(first, day)]
     top = await reads.top_sharers_between(first, day)
+    if not top and not any(fen for _, fen in days):
+        return None  # nothing to draw: the text says there were no orders
     shown = await board_names(services, chat_id, [sid for sid, _ in top])
     title = t("Valid sales, {first} – {last}").format(first=t.date(first), last=t.date(day))
     try:

@@ -17,6 +17,7 @@ MESSAGES = [
     ),
     ("day before {value}", "前一天 {value}", "前一天 {value}"),
     ("7-day average {value}", "近7日均值 {value}", "近7日均值 {value}"),
+    ("{figure} ({change})", "{figure}（{change}）", "{figure}（{change}）"),
     ("{sign}{n} pts", "{sign}{n}个百分点", "{sign}{n}個百分點"),
     ("Top SKUs", "商品排行", "商品排行"),
     (

@@ -7,9 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from bot.domain.digest import SalesDay
+from bot.domain.pipeline import Event
 from bot.services import Services
 from storage.digest import DigestReads
+from storage.samples import Samples
+from tests.conftest import T0
 from tests.storage.test_commission_repo import TZ, add_orders, add_roster
+from tests.storage.test_samples_repo import _creator
 
 ROSTER = [("A", "Alice Wang", "", "", ""), ("B", "Bob Li", "", "", ""), ("C", "陈小春", "", "", "")]
 ORDERS = [
@@ -70,3 +74,26 @@ async def test_tops_and_empty_sections(services: Services) -> None:
     data = await reads.digest(date(2026, 11, 21), TZ)
     assert data.pipeline is None  # no samples at all: the section is absent
     assert (data.community.live_forwards, data.community.unanswered) == (None, None)
+
+
+async def test_pipeline_figures_count_the_day_s_samples(services: Services) -> None:
+    repo = services.repo(Samples)
+    creator = await _creator(services)
+    ids = [
+        await repo.create(
+            creator_id=creator, owner_id=2, product=p, shipping_order_id=None, urgent=False, now=T0
+        )
+        for p in ("A", "B", "C")
+    ]
+    for number in ids[:2]:
+        await repo.change(await repo.get(number), [Event.SIGN], actor_id=2, now=T0,
+                          fields={"signed_at": T0})  # fmt: skip
+    video = {"video_url": "https://v.douyin.com/x", "video_key": "x", "video_at": T0}
+    await repo.change(await repo.get(ids[0]), [Event.VIDEO], actor_id=2, now=T0, fields=video)
+    reads = DigestReads(services.db)
+    p = await reads.pipeline(date(2026, 11, 22), TZ)
+    assert p is not None
+    assert (p.shipped, p.signed, p.videos, p.to_ads, p.no_shows) == (3, 2, 1, 0, 0)
+    assert p.fulfilment_rate == Decimal(1) / Decimal(2)
+    before = await reads.pipeline(date(2026, 11, 21), TZ)
+    assert before is not None and (before.shipped, before.fulfilment_rate) == (0, None)

@@ -122,7 +122,12 @@ def warm_up() -> None:
 
 
 def build_figure(
-    t: Translator, days: list[tuple[date, int]], top: list[tuple[str, int]], title: str
+    t: Translator,
+    days: list[tuple[date, int]],
+    top: list[tuple[str, int]],
+    title: str,
+    *,
+    lead: int = 0,
 ) -> Figure:
     """The chart as a matplotlib Figure (tests look at its texts; callers want the PNG)."""
     _matplotlib()
@@ -143,11 +148,13 @@ def build_figure(
     yuan = FuncFormatter(lambda value, _pos: _yuan(t, value))
 
     sales.set_title(t(SALES_BY_DAY), fontfamily=family, loc="left", fontsize=13)
+    lead = max(0, min(lead, len(days)))
+    average = [a / 100 for a in moving_average([fen for _, fen in days])][lead:]
+    days = days[lead:]
     if days and any(fen for _, fen in days):
         xs = range(len(days))
         amounts = [fen for _, fen in days]
         sales.bar(xs, [a / 100 for a in amounts], color=COLOURS["bar"], label=t(DAILY_SALES))
-        average = [a / 100 for a in moving_average(amounts)]
         sales.plot(xs, average, color=COLOURS["line"], linewidth=2.2, label=t(AVERAGE))
         step = max(1, -(-len(days) // 10))  # at most ten dates under the axis
         sales.set_xticks(list(xs)[::step], [_day(t, d) for d, _ in days][::step])
@@ -176,18 +183,24 @@ def build_figure(
 
 
 def render_period_chart(
-    t: Translator, days: list[tuple[date, int]], top: list[tuple[str, int]], title: str
+    t: Translator,
+    days: list[tuple[date, int]],
+    top: list[tuple[str, int]],
+    title: str,
+    *,
+    lead: int = 0,
 ) -> bytes:
     """The period's chart as PNG bytes, WIDTH × HEIGHT pixels.
 
     `days`: every day of the period in order with its sales in fen (days without sales as 0);
-    the 7-day average of a day uses the days before it in the list, so pass up to six days
-    before the period first if the first week should average over full weeks.
+    the 7-day average of a day uses the days before it in the list. `lead`: how many of the
+    first days are only there for that average (up to six before the period, so the first
+    week averages over full weeks) and are not drawn.
     `top`: (name, fen) best first, names already masked for the chat; the first ten are shown.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = build_figure(t, days, top, title)
+    fig = build_figure(t, days, top, title, lead=lead)
     out = io.BytesIO()
     FigureCanvasAgg(fig).print_png(out)
     return out.getvalue()

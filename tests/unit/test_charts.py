@@ -117,3 +117,18 @@ def test_importing_the_module_does_not_import_matplotlib() -> None:
 def test_warm_up_loads_matplotlib_and_the_font() -> None:
     charts.warm_up()
     assert charts.font_families()[0] == "WenQuanYi Micro Hei"
+
+
+def test_lead_days_feed_the_average_but_are_not_drawn() -> None:
+    t = I18N.get("en")
+    days = [
+        (date(2026, 11, 1) + timedelta(days=i), 700 if i < 6 or i == 12 else 0) for i in range(13)
+    ]
+    fig = charts.build_figure(t, days, [], "week", lead=6)
+    sales = fig.axes[0]
+    [bars] = sales.containers
+    assert [bar.get_height() for bar in bars] == [0] * 6 + [7]
+    [line] = sales.get_lines()
+    # Day 7 averages the six lead days of ¥7 and itself (¥0): ¥6.
+    assert list(line.get_ydata()) == pytest.approx([6, 5, 4, 3, 2, 1, 1])
+    assert sales.get_xticklabels()[0].get_text() == "Nov 7"

@@ -22,15 +22,21 @@ ADA, BOB, CAI, EVE = 1, 2, 3, 4
 BD_CHAT, ADS_CHAT, SHARERS_CHAT, MANAGERS_CHAT = -1001, -1002, -1003, -1004
 
 
-@pytest.fixture
-def settings(tmp_path) -> Settings:
+def e2e_settings(tmp_path, **overrides: object) -> Settings:
+    """The e2e settings, with a test module's own overrides (e.g. a shorter reminder lead)."""
     # The scheduler's own repeating job is slowed right down: tests move time themselves.
     return load_settings(
         telegram_bot_token="123456:TEST-TOKEN",
         database_path=tmp_path / "crewbot.sqlite3",
         admin_ids="1",
         tick_every="1d",
+        **overrides,
     )
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return e2e_settings(tmp_path)
 
 
 @pytest.fixture

@@ -11,12 +11,21 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.offline.driver import Driver
 from bot.offline.local_api import LocalBotAPI
 from handlers import lives as live_handlers
 from storage.lives import Lives
-from tests.e2e.conftest import ADA, BOB, CAI, EVE, MANAGERS_CHAT, SHARERS_CHAT, setup_chats
+from tests.e2e.conftest import (
+    ADA,
+    BOB,
+    CAI,
+    EVE,
+    MANAGERS_CHAT,
+    SHARERS_CHAT,
+    e2e_settings,
+    setup_chats,
+)
 from tests.e2e.test_sharers import bind
 from tests.storage.test_commission_repo import WORKED_ROSTER, add_roster
 
@@ -26,13 +35,7 @@ MARKS = ("📣", "⏰", "🔴", "❌")
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return load_settings(
-        telegram_bot_token="123456:TEST-TOKEN",
-        database_path=tmp_path / "crewbot.sqlite3",
-        admin_ids="1",
-        tick_every="1d",
-        live_remind_before="5m",
-    )
+    return e2e_settings(tmp_path, live_remind_before="5m")
 
 
 def group(messages: list) -> list:

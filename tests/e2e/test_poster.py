@@ -10,9 +10,9 @@ import zxingcpp
 from PIL import Image
 
 import handlers.sharer_identity
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.offline.driver import Driver
-from tests.e2e.conftest import BOB, CAI, EVE, SHARERS_CHAT, setup_chats
+from tests.e2e.conftest import BOB, CAI, EVE, SHARERS_CHAT, e2e_settings, setup_chats
 from tests.e2e.test_sharers import _roster, bind
 
 BRAND = "山野好物，分享即收获"
@@ -20,13 +20,7 @@ BRAND = "山野好物，分享即收获"
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return load_settings(
-        telegram_bot_token="123456:TEST-TOKEN",
-        database_path=tmp_path / "crewbot.sqlite3",
-        admin_ids="1",
-        tick_every="1d",
-        poster_line=BRAND,
-    )
+    return e2e_settings(tmp_path, poster_line=BRAND)
 
 
 def decoded(png: bytes) -> list[str]:

@@ -115,6 +115,9 @@ REGRESSIONS = [
     pytest.param(Say("admin", "dm", "/settle 0000-01"), id="settle-year-zero"),
     pytest.param(Say("admin", "dm", "/settle 9999-12"), id="settle-year-9999"),
     pytest.param(Say("admin", "sharers", "/export creators"), id="export-in-sharers-group"),
+    # A lone "/" in a group is plain text to Telegram: silence is right there, a hint in private.
+    pytest.param(Say("admin", "ads", "/"), id="lone-slash-in-a-group"),
+    pytest.param(Say("admin", "dm", "/"), id="lone-slash-in-private"),
 ]
 
 

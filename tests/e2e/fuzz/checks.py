@@ -72,6 +72,14 @@ class Recorder(logging.Handler):
         self.records.append(record)
 
 
+# What Telegram marks as a bot command: "/" alone, or "/" and a space, is plain text in a group.
+_COMMAND = re.compile(r"/[A-Za-z0-9_]")
+
+
+def _is_command(text: str) -> bool:
+    return _COMMAND.match(text) is not None
+
+
 def perform(world: World, action: Say | Press | Upload | Wait, errors: Recorder) -> Outcome:
     api = world.api
     outcome = Outcome(action)
@@ -80,10 +88,10 @@ def perform(world: World, action: Say | Press | Upload | Wait, errors: Recorder)
     expect_answer = False
     try:
         if isinstance(action, Say):
-            expect_answer = action.text.startswith("/") or action.where == "dm"
+            expect_answer = _is_command(action.text) or action.where == "dm"
             outcome.sent = world.say(PERSONAS[action.who], action.where, action.text)
         elif isinstance(action, Upload):
-            expect_answer = action.caption.startswith("/") or action.where == "dm"
+            expect_answer = _is_command(action.caption) or action.where == "dm"
             who = PERSONAS[action.who]
             chat_id = world.chat_id(who, action.where)
             upload = world.driver.upload(who, chat_id, action.data, action.filename, action.caption)

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from telegram import Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
@@ -196,8 +197,28 @@ async def _pending(services: Services, message: OutboxMessage) -> bool:
 
 async def _deliver(app: Application, services: Services, message: OutboxMessage) -> int:
     now = services.clock.now()
+    note = None
     try:
-        if message.document is not None:
+        if message.photo is not None:
+            try:
+                sent = await app.bot.send_photo(
+                    message.chat_id,
+                    message.photo,
+                    caption=_fitted(message.text, message.parse_mode, MAX_CAPTION) or None,
+                    parse_mode=message.parse_mode,
+                    reply_markup=keyboard(message.buttons),
+                )
+            except BadRequest as exc:
+                if not message.text.strip():
+                    raise
+                # The photo was what Telegram refused (size, dimensions): the words still
+                # matter, so they go on their own in the same turn of the pacer.
+                log.warning(
+                    "outbox %s: photo refused (%s); sending the text alone", message.key, exc
+                )
+                note = f"photo refused: {exc}"
+                sent = await _send_text(app, message)
+        elif message.document is not None:
             sent = await app.bot.send_document(
                 message.chat_id,
                 message.document,
@@ -206,13 +227,7 @@ async def _deliver(app: Application, services: Services, message: OutboxMessage)
                 parse_mode=message.parse_mode,
             )
         else:
-            sent = await app.bot.send_message(
-                message.chat_id,
-                _fitted(message.text, message.parse_mode, MAX_TEXT),
-                parse_mode=message.parse_mode,
-                reply_markup=keyboard(message.buttons),
-                disable_web_page_preview=True,
-            )
+            sent = await _send_text(app, message)
     except RetryAfter as exc:
         wait = exc.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -238,8 +253,20 @@ async def _deliver(app: Application, services: Services, message: OutboxMessage)
             backoff = timedelta(seconds=min(30 * 2**message.attempts, 3600))
             await services.outbox.retry_later(message.id, str(exc), due_at=now + backoff)
         return 0
-    await services.outbox.mark_sent(sent.message_id, message.id, now=services.clock.now())
+    await services.outbox.mark_sent(
+        sent.message_id, message.id, now=services.clock.now(), note=note
+    )
     return 1
+
+
+async def _send_text(app: Application, message: OutboxMessage) -> Message:
+    return await app.bot.send_message(
+        message.chat_id,
+        _fitted(message.text, message.parse_mode, MAX_TEXT),
+        parse_mode=message.parse_mode,
+        reply_markup=keyboard(message.buttons),
+        disable_web_page_preview=True,
+    )
 
 
 async def _scheduled(ctx: ContextTypes.DEFAULT_TYPE) -> None:

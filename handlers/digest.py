@@ -270,11 +270,10 @@ async def post_digest(app: Application, now: datetime) -> None:
         Queued(KEY + day.isoformat() + ("" if i == 0 else f":{i + 1}"), chat.chat_id, text)
         for i, text in enumerate(messages)
     ]
-    # The outbox sends files as documents: the chart goes as a PNG file after the text, in
-    # its own row, so a refused chart never holds the text back.
+    # The chart goes as a photo after the text, in its own row, so a refused chart never
+    # holds the text back.
     if (png := await chart(services, t, chat.chat_id, day)) is not None:
-        name = f"digest-{day.isoformat()}.png"
-        items.append(Queued(KEY + day.isoformat() + ":chart", chat.chat_id, "", (name, png)))
+        items.append(Queued(KEY + day.isoformat() + ":chart", chat.chat_id, "", photo=png))
     await services.outbox.enqueue_all(items, due_at=now, now=now)
 
 

@@ -27,6 +27,7 @@ class OutboxMessage:
     document: bytes | None
     due_at: datetime
     attempts: int
+    photo: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,8 @@ class OutboxState:
 
 @dataclass(frozen=True, slots=True)
 class Queued:
-    """A message to queue (see `Outbox.enqueue_in`); a document is sent with `text` as caption."""
+    """A message to queue (see `Outbox.enqueue_in`); a document or a photo (PNG bytes) is sent
+    with `text` as caption, and a refused photo leaves the text to go as a message."""
 
     key: str
     chat_id: int
@@ -50,6 +52,7 @@ class Queued:
     document: tuple[str, bytes] | None = None  # (file name, content)
     parse_mode: str | None = "HTML"
     buttons: list[list[Button]] | None = None
+    photo: bytes | None = None
 
 
 async def enqueue_in(
@@ -59,7 +62,7 @@ async def enqueue_in(
     only if what they announce is stored. Returns how many were new (a known key is skipped)."""
     cursor = await conn.executemany(
         "INSERT INTO outbox (key, chat_id, text, parse_mode, buttons, document_name,"
-        " document, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " document, photo, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(key) DO NOTHING",
         [
             (
@@ -70,6 +73,7 @@ async def enqueue_in(
                 json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None,
                 item.document[0] if item.document else None,
                 item.document[1] if item.document else None,
+                item.photo,
                 to_ts(due_at),
                 to_ts(now),
             )
@@ -94,9 +98,10 @@ class Outbox:
         parse_mode: str | None = "HTML",
         buttons: list[list[Button]] | None = None,
         document: tuple[str, bytes] | None = None,
+        photo: bytes | None = None,
     ) -> bool:
         """Queue a message; False when a message with this key exists already."""
-        item = Queued(key, chat_id, text, document, parse_mode, buttons)
+        item = Queued(key, chat_id, text, document, parse_mode, buttons, photo)
         async with self.db.transaction() as conn:
             return await enqueue_in(conn, [item], due_at=due_at, now=now) > 0
 
@@ -125,16 +130,21 @@ class Outbox:
                 document=row["document"],
                 due_at=from_ts(row["due_at"]),  # type: ignore[arg-type]
                 attempts=row["attempts"],
+                photo=row["photo"],
             )
             for row in rows
         ]
 
-    async def mark_sent(self, message_id: int, outbox_id: int, *, now: datetime) -> None:
+    async def mark_sent(
+        self, message_id: int, outbox_id: int, *, now: datetime, note: str | None = None
+    ) -> None:
+        """Sent; `note` keeps what went wrong on the way (a refused photo whose text went)."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
-                " attempts = attempts + 1, document = NULL WHERE id = ?",
-                (to_ts(now), message_id, outbox_id),
+                " attempts = attempts + 1, document = NULL, photo = NULL,"
+                " last_error = coalesce(?, last_error) WHERE id = ?",
+                (to_ts(now), message_id, note, outbox_id),
             )
 
     async def retry_later(self, outbox_id: int, error: str, *, due_at: datetime) -> None:

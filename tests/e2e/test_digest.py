@@ -94,7 +94,7 @@ async def test_scheduled_digest_once_then_once_after_a_downtime(
     async with running_bot(settings, services, api) as bot:
         await bot.tick()
     assert len(digests(api)) == 3
-    charts = [m for m in api.sent_to(MANAGERS_CHAT) if m.method == "sendDocument"]
+    charts = [m for m in api.sent_to(MANAGERS_CHAT) if m.method == "sendPhoto"]
     assert len(charts) == 3  # each digest's chart, once
 
 

@@ -105,3 +105,27 @@ async def test_a_server_that_refuses_menus_does_not_stop_the_bot(
         [hello] = await bot.say(BOB, BOB, "/start")
         assert "你好" in hello.text
     assert any(call.error for call in api.calls("setMyCommands"))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+async def test_a_photo_goes_with_its_caption(bot: Driver) -> None:
+    await bot.services.outbox.enqueue("p", BD_CHAT, "<b>chart</b>", due_at=T0, now=T0, photo=PNG)
+    [sent] = await bot.tick()
+    assert sent.method == "sendPhoto" and sent.photo == PNG and sent.text == "chart"
+    state = await bot.services.outbox.state("p")
+    assert state.status == "sent" and state.last_error is None
+
+
+async def test_a_refused_photo_leaves_its_text_to_go_alone(bot: Driver, api: LocalBotAPI) -> None:
+    api.fail("sendPhoto", 400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    outbox = bot.services.outbox
+    await outbox.enqueue("p:text", BD_CHAT, "<b>words</b>", due_at=T0, now=T0, photo=PNG)
+    await outbox.enqueue("p:bare", BD_CHAT, "", due_at=T0, now=T0, photo=PNG)
+    sent = await bot.tick()
+    assert [(m.method, m.text) for m in sent] == [("sendMessage", "words")]
+    text, bare = await outbox.state("p:text"), await outbox.state("p:bare")
+    assert text.status == "sent" and "Photo_invalid_dimensions" in text.last_error
+    assert bare.status == "failed"  # nothing left to say without the photo
+    assert await bot.tick() == []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import digest
+from handlers import digest, report
 
-PARTS = [digest]
+PARTS = [digest, report]
 
 
 def register(app: Application) -> None:

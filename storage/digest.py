@@ -149,6 +149,77 @@ class DigestReads:
             unanswered=await Faq(self.db).count_unanswered(start, end) if any_faq else None,
         )
 
+    # --- periods (weekly and monthly reports) ---------------------------------------------
+
+    async def period_sales(self, first: date, last: date) -> SalesDay:
+        """The period's totals; customers and sharers are counted once however many days
+        they bought or sold on."""
+        lo, hi = ymd(first), ymd(last)
+        gmv, valid, orders, customers = await self.db.fetchone(
+            "SELECT SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id)"
+            " FROM orders WHERE month BETWEEN ? AND ? AND day BETWEEN ? AND ?",
+            (lo // 100, hi // 100, lo, hi),
+        )
+        active, new = await self.db.fetchone(
+            "SELECT COUNT(*), SUM(NOT EXISTS (SELECT 1 FROM sharer_day e WHERE e.sharer_id ="
+            " a.sharer_id AND e.day < ?1 AND e.orders > 0)) FROM (SELECT DISTINCT sharer_id"
+            " FROM sharer_day WHERE day BETWEEN ?1 AND ?2 AND orders > 0 AND sharer_id <> '') a",
+            (lo, hi),
+        )
+        return SalesDay(gmv or 0, valid or 0, orders, customers, active, new or 0)
+
+    async def top_skus_between(
+        self, first: date, last: date, limit: int = TOP
+    ) -> list[tuple[str, int, int]]:
+        rows = await self.db.fetchall(
+            "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day WHERE day BETWEEN ?"
+            " AND ? AND sku <> '' GROUP BY sku HAVING fen > 0 ORDER BY fen DESC, sku LIMIT ?",
+            (ymd(first), ymd(last), limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def samples_by_bd(
+        self, first: date, last: date, tz: tzinfo
+    ) -> dict[int, tuple[int, int, int]] | None:
+        """(shipped, signed, videos) in the period per BD; None when there are no samples."""
+        s, e = to_ts(day_bounds(first, tz)[0]), to_ts(day_bounds(last, tz)[1])
+        if not await self.db.fetchval("SELECT EXISTS (SELECT 1 FROM samples)"):
+            return None
+        rows = await self.db.fetchall(
+            "SELECT owner_id, SUM(shipped_at >= ?1 AND shipped_at < ?2),"
+            " SUM(signed_at >= ?1 AND signed_at < ?2), SUM(video_at >= ?1 AND video_at < ?2)"
+            " FROM samples GROUP BY owner_id ORDER BY owner_id",
+            (s, e),
+        )
+        return {r[0]: (r[1] or 0, r[2] or 0, r[3] or 0) for r in rows if any(r[1:])}
+
+    async def fulfilment_between(self, first: date, last: date, tz: tzinfo) -> Decimal | None:
+        """Of the samples signed in the period, the share with a video by its end."""
+        s, e = to_ts(day_bounds(first, tz)[0]), to_ts(day_bounds(last, tz)[1])
+        signed, with_video = await self.db.fetchone(
+            "SELECT COUNT(*), SUM(video_at IS NOT NULL AND video_at < ?2) FROM samples"
+            " WHERE signed_at >= ?1 AND signed_at < ?2",
+            (s, e),
+        )
+        return _rate(with_video or 0, signed) if signed else None
+
+    async def live_forwards_between(self, first: date, last: date, tz: tzinfo) -> int | None:
+        """Forwards in the period; None while there are no lives at all."""
+        if not await self.db.fetchval("SELECT EXISTS (SELECT 1 FROM lives)"):
+            return None
+        start, end = day_bounds(first, tz)[0], day_bounds(last, tz)[1]
+        return sum((await Lives(self.db).forwards_by_sharer(start, end)).values())
+
+    async def any_report(self, kind: str) -> bool:
+        """Whether a report of this kind was ever queued (keys "report:<kind>:...")."""
+        lo = f"report:{kind}:"
+        return bool(
+            await self.db.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE key >= ? AND key < ?)",
+                (lo, lo[:-1] + ";"),
+            )
+        )
+
     async def any_digest(self) -> bool:
         """Whether a digest was ever queued (its outbox keys start with "digest:")."""
         return bool(

@@ -3,9 +3,13 @@ scheduled weekly and monthly reports (once, and once after a downtime)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from bot.offline.driver import Driver
+from bot.config import Settings
+from bot.offline.driver import Driver, running_bot
+from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 from tests.e2e.conftest import ADA, BOB, MANAGERS_CHAT, setup_chats
 from tests.storage.test_commission_repo import add_orders, add_roster
@@ -58,3 +62,35 @@ async def test_bad_report_requests(bot: Driver, who: int, args: str, answer: str
     await setup_chats(bot, "managers")
     [text] = await bot.say(who, MANAGERS_CHAT, "/report" + args)
     assert answer in text.text
+
+
+def reports(api: LocalBotAPI, title: str) -> list[str]:
+    return [m.text for m in api.sent_to(MANAGERS_CHAT) if m.text and title in m.text]
+
+
+async def test_scheduled_reports_once_and_a_missed_one_once_on_start(
+    settings: Settings, services: Services, api: LocalBotAPI
+) -> None:
+    await add_roster(services.db, ROSTER)
+    await add_orders(services.db, ORDERS)
+    async with running_bot(settings, services, api) as bot:
+        await setup_chats(bot, "managers")
+        await bot.tick()  # Sunday 2026-11-22: a first start posts no report before a Monday
+        assert reports(api, "周报") == []
+        await bot.wait(timedelta(hours=22, minutes=59))  # Monday 08:59
+        assert reports(api, "周报") == []
+        await bot.wait(timedelta(minutes=1))
+        assert len(reports(api, "周报 · 2026-W47")) == 1
+        await bot.wait(timedelta(hours=2))
+        assert len(reports(api, "周报")) == 1
+    # Down from Monday until Tuesday 1 December, after DIGEST_AT: last week's report is
+    # sent on start, and November's, the 1st being its posting day.
+    services.clock.advance(timedelta(days=8))
+    async with running_bot(settings, services, api) as bot:
+        await bot.tick()
+        assert len(reports(api, "周报 · 2026-W48")) == 1
+        [month] = reports(api, "月报 · 2026-11")
+        assert "折算" not in month and "2026年11月1日至2026年11月30日" in month
+    async with running_bot(settings, services, api) as bot:
+        await bot.tick()
+    assert len(reports(api, "周报")) == 2 and len(reports(api, "月报")) == 1

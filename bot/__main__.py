@@ -1,5 +1,6 @@
 """Command line: python -m bot run | console | import | import-sharers | import-creators |
-import-faq | digest --print | backup | migrate."""
+import-faq | digest --print |
+report week|month [PERIOD] [--xlsx FILE] | backup | migrate."""
 
 from __future__ import annotations
 
@@ -88,6 +89,26 @@ async def _digest(services: Services, day: str | None) -> int:
     return 0
 
 
+async def _report(services: Services, kind: str, when: str | None, xlsx: Path | None) -> int:
+    from bot.domain.limits import plain_text
+    from bot.domain.report import PeriodError, parse_period
+    from handlers.report import build, gather, workbook
+
+    today = services.clock.now().astimezone(services.settings.tz).date()
+    try:
+        period, first, last = parse_period(kind, when, today)
+    except PeriodError as exc:
+        raise ConfigError(f"{when}: not a {kind} that has started (2026-W48, 2026-11)") from exc
+    t = services.i18n.get(services.settings.default_language)
+    data = await gather(services, period, first, last)
+    if xlsx is None:
+        print("\n\n".join(plain_text(m) for m in await build(services, t, 0, data)))
+        return 0
+    xlsx.write_bytes(await workbook(services, t, data))
+    print(f"{period.label} ({first} – {last}) written to {xlsx}")
+    return 0
+
+
 async def _backup(services: Services, target: Path) -> int:
     await services.db.backup(target)
     print(f"backup written to {target}")
@@ -118,6 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     digest = sub.add_parser("digest", help="the managers' daily digest")
     digest.add_argument("--print", action="store_true", required=True, help="print it here")
     digest.add_argument("--date", help="the day it covers (YYYY-MM-DD; default yesterday)")
+    report = sub.add_parser("report", help="the managers' weekly or monthly report")
+    report.add_argument("kind", choices=("week", "month"))
+    report.add_argument("period", nargs="?", help="2026-W48 or 2026-11 (default: the current one)")
+    report.add_argument("--xlsx", type=Path, help="write it as a workbook instead of printing it")
     backup = sub.add_parser("backup", help="a consistent snapshot of the database")
     backup.add_argument("path", type=Path)
     sub.add_parser("migrate", help="apply database migrations")
@@ -142,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_with_services(settings, lambda s: _import(s, args.kind, args.file)))
         if args.command == "digest":
             return asyncio.run(_with_services(settings, lambda s: _digest(s, args.date)))
+        if args.command == "report":
+            return asyncio.run(
+                _with_services(settings, lambda s: _report(s, args.kind, args.period, args.xlsx))
+            )
         if args.command == "backup":
             return asyncio.run(_with_services(settings, lambda s: _backup(s, args.path)))
         return asyncio.run(_with_services(settings, _migrate))

@@ -8,6 +8,7 @@ lines judged by bot/domain/kpi.py.
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,7 +20,7 @@ from telegram.ext import Application
 from bot import jobs
 from bot.context import BotContext
 from bot.domain.digest import pack
-from bot.domain.kpi import KpiRow
+from bot.domain.kpi import BAND_LABELS, LINE_LABELS, KpiRow
 from bot.domain.report import KINDS, Period, PeriodError, due_period, parse_period
 from bot.i18n import N_, Translator
 from bot.services import Services
@@ -91,7 +92,7 @@ def kpi_line(t: Translator, row: KpiRow) -> str:
     value = _value(t, row.kind, row.value)
     if row.band is None:
         return t("{name}: <b>{value}</b>").format(name=t(row.label), value=value)
-    band = t(row.band_label or "")
+    band = t(BAND_LABELS[row.band.name])
     if row.band.next_line is None:
         return t("{name}: <b>{value}</b> · {band}").format(
             name=t(row.label), value=value, band=band
@@ -101,7 +102,7 @@ def kpi_line(t: Translator, row: KpiRow) -> str:
         value=value,
         band=band,
         distance=_value(t, row.kind, row.band.distance),
-        line=t(row.next_line_label or ""),
+        line=t(LINE_LABELS[row.band.next_line]),
         target=_value(t, row.kind, row.band.line),
     )
 
@@ -194,6 +195,54 @@ async def post_reports(app: Application, now: datetime) -> None:
             for i, text in enumerate(messages)
         ]
         await services.outbox.enqueue_all(items, due_at=now, now=now)
+
+
+async def workbook(services: Services, t: Translator, data: ReportData) -> bytes:
+    """The period's figures as an XLSX workbook, a sheet per section (KPIs, sharers, SKUs,
+    BDs); money in yuan, rates as fractions shown as percentages. All sharers and SKUs with
+    sales are listed, not just the top ones."""
+    from openpyxl import Workbook
+
+    reads = services.repo(DigestReads)
+    book = Workbook()
+    kpis = book.active
+    kpis.title = t("KPIs")
+    kpis.append([t("Metric"), t("Value"), t("Band"), t("Next line"), t("Line"), t("To go")])
+    for row in kpi_rows(services, data):
+        band = row.band
+        kpis.append([t(row.label), _cell(row.kind, row.value),
+                     t(row.band_label) if row.band_label else None,
+                     t(row.next_line_label) if row.next_line_label else None,
+                     _cell(row.kind, band.line if band else None),
+                     _cell(row.kind, band.distance if band else None)])  # fmt: skip
+        for cell in kpis[kpis.max_row][1:]:
+            cell.number_format = (
+                "0.0%" if row.kind == "rate" else "#,##0.00" if row.kind == "money" else "General"
+            )
+    sharers = await reads.top_sharers_between(data.first, data.last, limit=-1)
+    shown = await board_names(services, 0, [sid for sid, _ in sharers])
+    sheet = book.create_sheet(t("Sharers"))
+    sheet.append([t("Sharer ID"), t("Sharer"), t("Valid sales")])
+    for sid, fen in sharers:
+        sheet.append([sid, shown[sid], fen / 100])
+    sheet = book.create_sheet(t("SKUs"))
+    sheet.append([t("SKU"), t("Valid sales"), t("Orders")])
+    for sku, fen, n in await reads.top_skus_between(data.first, data.last, limit=-1):
+        sheet.append([sku, fen / 100, n])
+    sheet = book.create_sheet(t("BDs"))
+    sheet.append([t("BD"), t("Samples shipped"), t("Signed"), t("Videos")])
+    for bd, (shipped, signed, videos) in (data.bds or {}).items():
+        user = await services.users.get(bd)
+        sheet.append([user.first_name if user else str(bd), shipped, signed, videos])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(kind: str, value: object) -> object:
+    if value is None:
+        return None
+    return float(value) / 100 if kind == "money" else float(value)
 
 
 def register(app: Application) -> None:

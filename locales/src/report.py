@@ -42,3 +42,20 @@ MESSAGES = [
         "{value} 不是有效週期：週寫作 2026-W48，月寫作 2026-11。",
     ),
 ]
+MESSAGES += [
+    # The workbook of `python -m bot report ... --xlsx FILE`: sheet names and column heads.
+    ("KPIs", "关键指标", "關鍵指標"),
+    ("Sharers", "分享员", "分享員"),
+    ("SKUs", "商品", "商品"),
+    ("BDs", "商务", "商務"),
+    ("Metric", "指标", "指標"),
+    ("Value", "数值", "數值"),
+    ("Band", "档位", "檔位"),
+    ("Next line", "下一条线", "下一條線"),
+    ("Line", "线值", "線值"),
+    ("To go", "还差", "還差"),
+    ("Sharer ID", "分享员编号", "分享員編號"),
+    ("Sharer", "分享员", "分享員"),
+    ("SKU", "商品编码", "商品編碼"),
+    ("Signed", "签收", "簽收"),
+]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import digest, report
+from handlers import alerts, digest, report
 
-PARTS = [digest, report]
+PARTS = [digest, report, alerts]
 
 
 def register(app: Application) -> None:

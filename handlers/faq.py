@@ -19,7 +19,8 @@ from bot.domain.limits import clip
 from bot.i18n import N_
 from bot.keyboards import keyboard
 from handlers.common import BadUsage, Refuse, esc, fitted, reply
-from handlers.registry import button, command, require
+from handlers.lookups import button_number
+from handlers.registry import MANAGER_CHATS, button, command, require, require_chat
 from storage.faq import Faq
 
 PAGE = 10  # entries on one page of /faq
@@ -214,25 +215,27 @@ async def faq_gaps(update: Update, ctx: BotContext) -> None:
 
 async def on_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
-    _, action, value = query.data.split(":", 2)
+    _, action, raw = [*query.data.split(":", 2), "", ""][:3]
+    value = button_number(raw)
     if action == "p":
-        text, buttons = await _page(ctx, int(value))
+        text, buttons = await _page(ctx, value)
         await query.answer()
         await query.edit_message_text(fitted(ctx, text), parse_mode=ParseMode.HTML,
                                       reply_markup=keyboard(buttons))  # fmt: skip
         return
     if action == "o":
-        entry = await _missing(ctx, int(value))
+        entry = await _missing(ctx, value)
         await query.answer()
         await ctx.bot.send_message(query.message.chat.id, fitted(ctx, _entry_text(entry)),
                                    parse_mode=ParseMode.HTML)  # fmt: skip
         return
     require(ctx, "manager")
+    await require_chat(update, ctx, MANAGER_CHATS)
     if action == "x":
         await query.answer()
         await query.edit_message_text(ctx.t("Cancelled: no entry made."))
         return
-    asked = await ctx.services.repo(Faq).asked(int(value))
+    asked = await ctx.services.repo(Faq).asked(value)
     if asked is None or asked.id not in {i for g in await _open_gaps(ctx) for i in g.ids}:
         raise Refuse("This question has an answer already.")
     await query.answer()
@@ -291,7 +294,7 @@ def register(app: Application) -> None:
     command(app, "faq_del", faq_del, description=N_("delete an FAQ entry"),
             usage="/faq_del <number>", roles={"manager"})  # fmt: skip
     command(app, "faq_gaps", faq_gaps, description=N_("questions the FAQ did not answer"),
-            roles={"manager"})  # fmt: skip
+            roles={"manager"}, chats=MANAGER_CHATS)  # fmt: skip
     command(app, "autofaq", autofaq, description=N_("answer questions here from the FAQ"),
             usage="/autofaq on|off", roles={"manager"}, where="group")  # fmt: skip
     button(app, "faq", on_button)

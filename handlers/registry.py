@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 Where = Literal["any", "private", "group"]
 # Group purposes where BD data may be shown (private chats are always allowed).
 BD_CHATS = frozenset({"bd", "managers"})
+MANAGER_CHATS = frozenset({"managers"})
 # The ads hand-over also happens in the ads team's chat.
 ADS_CHATS = frozenset({"bd", "managers", "ads"})
 # Shown in refusals; translated where used.
@@ -186,10 +187,16 @@ async def chat_purpose(update: Update, ctx: BotContext) -> str | None:
     return row.purpose if row is not None else None
 
 
-async def require_bd_chat(update: Update, ctx: BotContext) -> None:
-    """For buttons that show BD data: pressed only where that data may be shown."""
-    if not is_private(update) and await chat_purpose(update, ctx) not in BD_CHATS:
+async def require_chat(
+    update: Update, ctx: BotContext, purposes: frozenset[str] = BD_CHATS
+) -> None:
+    """For buttons that show data kept to some chats: pressed only there (or in private)."""
+    if not is_private(update) and await chat_purpose(update, ctx) not in purposes:
         raise Refuse("This is not shown in this chat.")
+
+
+async def require_bd_chat(update: Update, ctx: BotContext) -> None:
+    await require_chat(update, ctx, BD_CHATS)
 
 
 def require(ctx: BotContext, *roles: str) -> None:

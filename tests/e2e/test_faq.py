@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.offline.driver import Driver
 from storage.faq import Faq
-from tests.e2e.conftest import ADA, BOB, EVE, SHARERS_CHAT, setup_chats
+from tests.e2e.conftest import ADA, BOB, EVE, MANAGERS_CHAT, SHARERS_CHAT, setup_chats
 
 WITHDRAW = "/faq_add 佣金怎么提现？| 佣金结算后自动打到你绑定的微信零钱。"
 SHIP = "/faq_add 下单后多久发货？/ How long does shipping take? | 付款后 48 小时内发货。"
@@ -73,10 +73,14 @@ async def test_an_unanswered_question_is_listed_by_faq_gaps_and_turned_into_an_e
 
 async def test_a_gap_is_answered_by_managers_only(bot: Driver) -> None:
     await _autofaq(bot)
+    await setup_chats(bot, "managers")
     await bot.say(BOB, SHARERS_CHAT, "样品怎么申请？")
-    [gaps] = await bot.say(ADA, SHARERS_CHAT, "/faq_gaps")
+    # The sharers' questions are the managers' to read: not listed in the sharers' group.
+    [elsewhere] = await bot.say(ADA, SHARERS_CHAT, "/faq_gaps")
+    assert "/faq_gaps" in elsewhere.text and "样品怎么申请" not in elsewhere.text
+    [gaps] = await bot.say(ADA, MANAGERS_CHAT, "/faq_gaps")
     [prompt] = await bot.press(ADA, gaps, "回答 1")
-    [refused] = await bot.say(BOB, SHARERS_CHAT, "随便写的答案", reply_to=prompt)
+    [refused] = await bot.say(BOB, MANAGERS_CHAT, "随便写的答案", reply_to=prompt)
     assert "管理者" in refused.text
     [cancelled] = await bot.press(ADA, prompt, "取消")
     assert cancelled.text == "已取消，没有新增条目。"

@@ -209,7 +209,11 @@ MESSAGES = [
         "已儲存 {handle} 的選達人指標：{figures}。",
     ),
     ("No creator matches.", "没有符合条件的达人。", "沒有符合條件的達人。"),
-    ("{label} — {score}: {reasons}", "{label} — {score}：{reasons}", "{label} — {score}：{reasons}"),
+    (
+        "{label} — {score}: {reasons}",
+        "{label} — {score}：{reasons}",
+        "{label} — {score}：{reasons}",
+    ),
     (
         ("{n} creator matches; the best:", "{n} creators match; the best:"),
         "{n} 位达人符合条件，最佳：",

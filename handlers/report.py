@@ -26,7 +26,7 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, command_args, esc
 from handlers.digest import MANAGER_CHATS, _bd_name, _value
-from handlers.lookups import board_names
+from handlers.lookups import board_names, month_label
 from handlers.registry import command
 from storage.digest import DigestReads
 from storage.outbox import Queued
@@ -108,7 +108,13 @@ def kpi_line(t: Translator, row: KpiRow) -> str:
 
 
 async def render(services: Services, t: Translator, chat_id: int, data: ReportData) -> list[str]:
-    head = t(TITLES[data.period.kind]).format(period=data.period.label)
+    period = data.period
+    named = (
+        month_label(t, (period.first.year, period.first.month))
+        if period.kind == "month"
+        else period.label
+    )
+    head = t(TITLES[period.kind]).format(period=named)
     span = t("{first} – {last}").format(first=t.date(data.first), last=t.date(data.last))
     lines = [f"<b>{head}</b>", span]
     if data.period.last > data.last:

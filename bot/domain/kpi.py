@@ -207,7 +207,10 @@ class KpiFile:
             if not ok:
                 kind = kind_of(metric)
                 gap = abs(line - Fraction(value))
-                return Band(name, line_name, _shown(kind, line), _shown(kind, gap, up=True))
+                # The line is shown on the side the value must reach, so that the value plus
+                # the distance shown is the line shown.
+                shown = _shown(kind, line, up=not lines.lower_is_better)
+                return Band(name, line_name, shown, _shown(kind, gap, up=True))
         return Band(name, None, None, None)
 
     def rows(

@@ -25,7 +25,7 @@ async def test_report_month_shows_kpi_lines_and_bands(bot: Driver, services: Ser
     t = services.i18n.get("zh_Hans")
     covered = [o for o in ORDERS if o[2] < "2026-11-22"]
     gmv, valid = sum(o[4] for o in covered), sum(valid_of(o) for o in covered)
-    assert "月报 · 2026-11" in text.text and "按21天折算" in text.text
+    assert "月报 · 2026年11月" in text.text and "按21天折算" in text.text
     # Under the fail line, that line is the next one to reach. Valid sales' fail line is
     # 50,000 yuan a month; 21 of November's 30 days: 35,000 yuan.
     line = 3_500_000
@@ -89,7 +89,7 @@ async def test_scheduled_reports_once_and_a_missed_one_once_on_start(
     async with running_bot(settings, services, api) as bot:
         await bot.tick()
         assert len(reports(api, "周报 · 2026-W48")) == 1
-        [month] = reports(api, "月报 · 2026-11")
+        [month] = reports(api, "月报 · 2026年11月")
         assert "折算" not in month and "2026年11月1日至2026年11月30日" in month
     async with running_bot(settings, services, api) as bot:
         await bot.tick()

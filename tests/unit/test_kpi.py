@@ -236,7 +236,7 @@ def test_a_day_of_a_small_monthly_count_is_compared_exactly() -> None:
     none = kpi.band("new_sharers", 0, days_in_period=1, days_in_month=30)
     assert none == Band("fail", "fail", Decimal("0.2"), Decimal("0.2"))
     one = kpi.band("new_sharers", 1, days_in_period=1, days_in_month=30)
-    # 1 a day reaches 20/30 but not 40/30 (shown 1.3, and 0.4 to go, rounded up).
-    assert one == Band("good", "exceed", Decimal("1.3"), Decimal("0.4"))
+    # 1 a day reaches 20/30 but not 40/30 (shown rounded up, 1.4, and 0.4 to go: 1 + 0.4 = 1.4).
+    assert one == Band("good", "exceed", Decimal("1.4"), Decimal("0.4"))
     short = kpi.band("valid_sales", 333_333, days_in_period=1, days_in_month=30)
     assert short is not None and short.next_line == "normal" and short.distance == 1

@@ -6,18 +6,15 @@ The figures are defined in bot/domain/digest.py and read by storage/digest.py (r
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot import jobs
-from bot.charts import render_period_chart
 from bot.context import BotContext
 from bot.domain.digest import (
     DigestData,
@@ -32,6 +29,7 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, command_args, esc
 from handlers.lookups import board_names
+from handlers.period_chart import period_chart, send_chart
 from handlers.registry import command
 from storage.digest import DigestReads
 from storage.outbox import Queued
@@ -195,42 +193,6 @@ def yesterday(services: Services, now: datetime) -> date:
     return now.astimezone(services.settings.tz).date() - timedelta(days=1)
 
 
-async def chart(services: Services, t: Translator, chat_id: int, day: date) -> bytes | None:
-    """The chart of the CHART_DAYS up to `day` (sales by day with the 7-day average, top
-    sharers masked for the chat); None when there were no sales or it cannot be drawn."""
-    first = day - timedelta(days=CHART_DAYS - 1)
-    reads = services.repo(DigestReads)
-    # Six days more in front, so that the first day's 7-day average is over a full week.
-    sales = await reads.sales_days(first - timedelta(days=6), day)
-    days = [(d, sales[d].valid_fen if d in sales else 0) for d in _days(first, day)]
-    top = await reads.top_sharers_between(first, day)
-    if not top and not any(fen for _, fen in days):
-        return None  # nothing to draw: the text says there were no orders
-    shown = await board_names(services, chat_id, [sid for sid, _ in top])
-    title = t("Valid sales, {first} – {last}").format(first=t.date(first), last=t.date(day))
-    try:
-        return await asyncio.to_thread(
-            render_period_chart, t, days, [(shown[sid], fen) for sid, fen in top], title
-        )
-    except Exception:
-        log.exception("digest chart for %s not drawn; the text goes alone", day)
-        return None
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first - timedelta(days=6) + timedelta(days=n) for n in range((last - first).days + 7)]
-
-
-async def send_chart(bot: Bot, chat_id: int, png: bytes | None) -> None:
-    """Send the chart as a photo; a refusal is logged and the digest's text goes anyway."""
-    if png is None:
-        return
-    try:
-        await bot.send_photo(chat_id, png)
-    except TelegramError as exc:
-        log.warning("digest chart refused by the Bot API (%s); sending the text alone", exc)
-
-
 async def digest_cmd(update: Update, ctx: BotContext) -> None:
     args = command_args(update)
     day = yesterday(ctx.services, ctx.services.clock.now())
@@ -244,7 +206,10 @@ async def digest_cmd(update: Update, ctx: BotContext) -> None:
         if len(args) > 1 or day > yesterday(ctx.services, ctx.services.clock.now()):
             raise BadUsage("Give a day that has ended: yesterday or earlier.")
     chat_id = update.effective_chat.id
-    await send_chart(ctx.bot, chat_id, await chart(ctx.services, ctx.t, chat_id, day))
+    png = await period_chart(
+        ctx.services, ctx.t, chat_id, day - timedelta(days=CHART_DAYS - 1), day
+    )
+    await send_chart(ctx.bot, chat_id, png)
     for text in await build(ctx.services, ctx.t, chat_id, day):
         await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
                                    disable_web_page_preview=True)  # fmt: skip
@@ -272,7 +237,8 @@ async def post_digest(app: Application, now: datetime) -> None:
     ]
     # The chart goes as a photo after the text, in its own row, so a refused chart never
     # holds the text back.
-    if (png := await chart(services, t, chat.chat_id, day)) is not None:
+    first = day - timedelta(days=CHART_DAYS - 1)
+    if (png := await period_chart(services, t, chat.chat_id, first, day)) is not None:
         items.append(Queued(KEY + day.isoformat() + ":chart", chat.chat_id, "", photo=png))
     await services.outbox.enqueue_all(items, due_at=now, now=now)
 

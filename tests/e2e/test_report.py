@@ -21,7 +21,8 @@ async def test_report_month_shows_kpi_lines_and_bands(bot: Driver, services: Ser
     await add_roster(services.db, ROSTER)
     await add_orders(services.db, ORDERS)
     # The clock is on 2026-11-22: November so far is the 1st to the 21st.
-    [text] = await bot.say(ADA, MANAGERS_CHAT, "/report month")
+    [chart, text] = await bot.say(ADA, MANAGERS_CHAT, "/report month")
+    assert chart.method == "sendPhoto"  # the period's chart comes first, as with /digest
     t = services.i18n.get("zh_Hans")
     covered = [o for o in ORDERS if o[2] < "2026-11-22"]
     gmv, valid = sum(o[4] for o in covered), sum(valid_of(o) for o in covered)
@@ -40,7 +41,7 @@ async def test_report_week_covers_the_week_so_far(bot: Driver, services: Service
     await setup_chats(bot, "managers")
     await add_roster(services.db, ROSTER)
     await add_orders(services.db, ORDERS)
-    [text] = await bot.say(ADA, MANAGERS_CHAT, "/report week 2026-W47")
+    [_chart, text] = await bot.say(ADA, MANAGERS_CHAT, "/report week 2026-W47")
     assert "周报 · 2026-W47" in text.text and "按6天折算" in text.text
     [text] = await bot.say(ADA, MANAGERS_CHAT, "/report week 2026-W40")
     assert "本期没有订单。" in text.text and "折算" not in text.text

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from bot import jobs
@@ -29,10 +28,9 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, command_args, esc
 from handlers.lookups import board_names
-from handlers.period_chart import period_chart, send_chart
+from handlers.period_chart import answer_with_chart, period_chart, queued_with_chart
 from handlers.registry import command
 from storage.digest import DigestReads
-from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
@@ -206,13 +204,9 @@ async def digest_cmd(update: Update, ctx: BotContext) -> None:
         if len(args) > 1 or day > yesterday(ctx.services, ctx.services.clock.now()):
             raise BadUsage("Give a day that has ended: yesterday or earlier.")
     chat_id = update.effective_chat.id
-    png = await period_chart(
-        ctx.services, ctx.t, chat_id, day - timedelta(days=CHART_DAYS - 1), day
-    )
-    await send_chart(ctx.bot, chat_id, png)
-    for text in await build(ctx.services, ctx.t, chat_id, day):
-        await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                   disable_web_page_preview=True)  # fmt: skip
+    first = day - timedelta(days=CHART_DAYS - 1)
+    png = await period_chart(ctx.services, ctx.t, chat_id, first, day)
+    await answer_with_chart(ctx.bot, chat_id, png, await build(ctx.services, ctx.t, chat_id, day))
 
 
 async def post_digest(app: Application, now: datetime) -> None:
@@ -231,15 +225,9 @@ async def post_digest(app: Application, now: datetime) -> None:
         return
     t = await services.translator_for_chat(chat.chat_id)
     messages = await build(services, t, chat.chat_id, day)
-    items = [
-        Queued(KEY + day.isoformat() + ("" if i == 0 else f":{i + 1}"), chat.chat_id, text)
-        for i, text in enumerate(messages)
-    ]
-    # The chart goes as a photo after the text, in its own row, so a refused chart never
-    # holds the text back.
     first = day - timedelta(days=CHART_DAYS - 1)
-    if (png := await period_chart(services, t, chat.chat_id, first, day)) is not None:
-        items.append(Queued(KEY + day.isoformat() + ":chart", chat.chat_id, "", photo=png))
+    png = await period_chart(services, t, chat.chat_id, first, day)
+    items = queued_with_chart(KEY + day.isoformat(), chat.chat_id, messages, png)
     await services.outbox.enqueue_all(items, due_at=now, now=now)
 
 

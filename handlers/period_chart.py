@@ -8,6 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from telegram import Bot
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.charts import render_period_chart
@@ -15,6 +16,7 @@ from bot.i18n import Translator
 from bot.services import Services
 from handlers.lookups import board_names
 from storage.digest import DigestReads
+from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +61,22 @@ async def send_chart(bot: Bot, chat_id: int, png: bytes | None) -> None:
         await bot.send_photo(chat_id, png)
     except TelegramError as exc:
         log.warning("chart refused by the Bot API (%s); the text goes alone", exc)
+
+
+async def answer_with_chart(bot: Bot, chat_id: int, png: bytes | None, texts: list[str]) -> None:
+    """A digest or report answered now: its chart (if any) first, then its messages."""
+    await send_chart(bot, chat_id, png)
+    for text in texts:
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                               disable_web_page_preview=True)  # fmt: skip
+
+
+def queued_with_chart(key: str, chat_id: int, texts: list[str], png: bytes | None) -> list[Queued]:
+    """A scheduled digest or report as outbox rows: `key`, `key:2`… for its messages, then the
+    chart in its own row (`key:chart`), so a refused chart never holds the text back."""
+    items = [
+        Queued(key + ("" if i == 0 else f":{i + 1}"), chat_id, text) for i, text in enumerate(texts)
+    ]
+    if png is not None:
+        items.append(Queued(key + ":chart", chat_id, "", photo=png))
+    return items

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from bot import jobs
@@ -27,10 +26,9 @@ from bot.services import Services
 from handlers.common import BadUsage, command_args, esc
 from handlers.digest import MANAGER_CHATS, _bd_name, _value
 from handlers.lookups import board_names, month_label
-from handlers.period_chart import period_chart, send_chart
+from handlers.period_chart import answer_with_chart, period_chart, queued_with_chart
 from handlers.registry import command
 from storage.digest import DigestReads
-from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
@@ -173,12 +171,8 @@ async def report_cmd(update: Update, ctx: BotContext) -> None:
         ) from None
     chat_id = update.effective_chat.id
     data = await gather(ctx.services, period, first, last)
-    await send_chart(
-        ctx.bot, chat_id, await period_chart(ctx.services, ctx.t, chat_id, first, last)
-    )
-    for text in await build(ctx.services, ctx.t, chat_id, data):
-        await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                   disable_web_page_preview=True)  # fmt: skip
+    png = await period_chart(ctx.services, ctx.t, chat_id, first, last)
+    await answer_with_chart(ctx.bot, chat_id, png, await build(ctx.services, ctx.t, chat_id, data))
 
 
 async def post_reports(app: Application, now: datetime) -> None:
@@ -200,14 +194,8 @@ async def post_reports(app: Application, now: datetime) -> None:
         t = await services.translator_for_chat(chat.chat_id)
         data = await gather(services, period, period.first, period.last)
         messages = await build(services, t, chat.chat_id, data)
-        items = [
-            Queued(period.key + ("" if i == 0 else f":{i + 1}"), chat.chat_id, text)
-            for i, text in enumerate(messages)
-        ]
-        # The chart after the text, in its own row: a refused chart never holds the text back.
         png = await period_chart(services, t, chat.chat_id, period.first, period.last)
-        if png is not None:
-            items.append(Queued(period.key + ":chart", chat.chat_id, "", photo=png))
+        items = queued_with_chart(period.key, chat.chat_id, messages, png)
         await services.outbox.enqueue_all(items, due_at=now, now=now)
 
 

@@ -19,7 +19,7 @@ from bot.domain.limits import clip
 from bot.i18n import N_
 from bot.keyboards import keyboard
 from handlers.common import BadUsage, Refuse, esc, fitted, reply
-from handlers.lookups import button_number
+from handlers.lookups import button_number, switch_word
 from handlers.registry import MANAGER_CHATS, button, command, require, require_chat
 from storage.faq import Faq
 
@@ -153,9 +153,9 @@ async def faq_del(update: Update, ctx: BotContext) -> None:
 
 
 async def autofaq(update: Update, ctx: BotContext) -> None:
-    word = _rest(update).lower()
+    word = switch_word(_rest(update))
     chats = ctx.services.chats
-    if word not in ("on", "off"):
+    if word is None:
         state = await chats.setting(update.effective_chat.id, AUTOFAQ, "off")
         now = ctx.t("Automatic answers are on here.") if state == "on" else ctx.t(
             "Automatic answers are off here.")  # fmt: skip

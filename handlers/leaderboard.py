@@ -30,6 +30,7 @@ from handlers.lookups import (
     month_arg,
     month_label,
     my_sharer,
+    switch_word,
 )
 from handlers.registry import command
 from storage.sharers import Sharer
@@ -199,14 +200,14 @@ def _own_line(
 
 async def mask_names(update: Update, ctx: BotContext) -> None:
     args = command_args(update)
-    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+    value = switch_word(args[0]) if len(args) == 1 else None
+    if value is None:
         raise BadUsage("Say on or off.")
     chat, user = update.effective_chat, update.effective_user
     if "manager" not in ctx.roles:
         member = await ctx.bot.get_chat_member(chat.id, user.id)
         if member.status not in ("administrator", "creator"):
             raise Refuse("Only a group admin or a manager can change this.")
-    value = args[0].lower()
     now = ctx.services.clock.now()
     await ctx.services.chats.set_setting(chat.id, MASK_KEY, value, actor_id=user.id, now=now)
     if value == "on":

@@ -18,8 +18,10 @@ from bot.domain.args import (
     INT64_MAX,
     ArgError,
     looks_like_sample_number,
+    or_none,
     parse_creator_ref,
     parse_int,
+    parse_switch,
 )
 from bot.domain.args import parse_sample_number as _sample_number
 from bot.domain.commission import mask_names
@@ -33,7 +35,7 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import BadUsage, Refuse, esc, mention
 from handlers.stage_names import STAGE_NAMES, STATUS_NAMES
-from storage.creators import Creator, Creators
+from storage.creators import Creator
 from storage.samples import Sample
 from storage.sharers import Sharer, SharerError
 
@@ -187,10 +189,6 @@ def button_number(text: str) -> int:
 
 
 # --- creators -------------------------------------------------------------------------------
-
-
-def creators_repo(ctx: BotContext) -> Creators:
-    return ctx.services.creators
 
 
 async def find_creator(ctx: BotContext, text: str, platform: str | None = None) -> Creator:
@@ -368,3 +366,10 @@ async def board_lines(
     top = board[:BOARD_TOP]
     shown = await board_names(services, chat_id, [sid for _, sid, _ in top])
     return [f"{place}. {esc(shown[sid])} — {t.money(fen)}" for place, sid, fen in top], shown
+
+
+def switch_word(text: str) -> str | None:
+    """An on/off argument (bot.domain.args.parse_switch: on, off, 开, 关, yes, no…) as the
+    setting stores it, "on" or "off"; None when the word is neither."""
+    value = or_none(parse_switch, text)
+    return None if value is None else ("on" if value else "off")

@@ -18,6 +18,7 @@ from bot import jobs
 from bot.config import Settings
 from bot.context import BotContext
 from bot.services import Services
+from bot.update_order import ChatOrderProcessor
 from handlers import register_all
 from handlers.registry import Command, commands
 
@@ -41,7 +42,7 @@ def build_application(
         .token(token or settings.token())
         .base_url(base_url or settings.telegram_base_url)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(True)
+        .concurrent_updates(ChatOrderProcessor())
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
-import sqlite3
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generate import NOW, SHARERS, build  # the data set's one home
 
 from bot.clock import Clock
 from bot.config import load_settings
@@ -35,79 +34,10 @@ from bot.offline.driver import running_bot
 from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 
-SHARERS = 10_000
-NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-START = int(datetime(2025, 11, 30, 16, 0, tzinfo=UTC).timestamp())  # 2025-12-01 local
-END = int(NOW.timestamp())
-OFFSET = 8 * 3600  # Asia/Shanghai has no daylight saving time
 USER = 99  # the Telegram account bound to the sharer measured
 # S00501 sells like most sharers (~40 orders a month), leads a team and has 10 invitees;
 # S00001 gets ~5% of all orders (~23k in the month measured), also with 10 invitees.
 TYPICAL, HEAVIEST = "S00501", "S00001"
-
-
-def build(path: Path, n_orders: int) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    rng = random.Random(7)
-    sharers = [f"S{i:05d}" for i in range(SHARERS)]
-    conn.executemany(
-        "INSERT INTO sharers (sharer_id, name, buyer_id, inviter_id, leader_id, is_leader,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
-        [
-            (sid, f"Sharer {i}", f"B{i}", sharers[i // 10] if i >= 10 else None,
-             sharers[i // 10] if i >= 10 and (i // 10) % 10 == 1 else None, int(i % 10 == 1))
-            for i, sid in enumerate(sharers)
-        ],
-    )  # fmt: skip
-    day_roll: dict[tuple[str, int], list[int]] = {}
-    month_roll: dict[tuple[str, int], list[int]] = {}
-    sku_roll: dict[tuple[str, int, str], list[int]] = {}
-    batch = []
-    for k in range(n_orders):  # a third of the orders go to a few heavy sharers (Pareto)
-        sid = sharers[min(int(rng.paretovariate(1.2)) - 1, SHARERS - 1) if k % 3 == 0
-                      else rng.randrange(SHARERS)]  # fmt: skip
-        ts = rng.randrange(START, END)
-        local = datetime.fromtimestamp(ts + OFFSET, UTC)
-        month, day = local.year * 100 + local.month, int(local.strftime("%Y%m%d"))
-        amount = rng.randrange(990, 99_000)
-        status = "paid" if rng.random() > 0.08 else rng.choice(("refunded", "cancelled"))
-        valid = amount if status == "paid" else 0
-        sku = f"SKU-{rng.randrange(200):03d}"
-        batch.append((f"o{k}", ts, month, day, sid, f"u{rng.randrange(2_000_000)}", sku,
-                      amount, status, valid))  # fmt: skip
-        for roll, key in ((day_roll, (sid, day)), (month_roll, (sid, month)),
-                          (sku_roll, (sku, day, sid))):  # fmt: skip
-            slot = roll.setdefault(key, [0, 0])  # type: ignore[arg-type]
-            slot[0] += valid
-            slot[1] += valid > 0
-        if len(batch) == 100_000:
-            _orders(conn, batch)
-            batch = []
-            print(f"  {k + 1:,} orders", file=sys.stderr, end="\r")
-    _orders(conn, batch)
-    conn.executemany(
-        "INSERT INTO sharer_day VALUES (?, ?, ?, ?)", [(*k, *v) for k, v in day_roll.items()]
-    )
-    conn.executemany(
-        "INSERT INTO sharer_month VALUES (?, ?, ?, ?)", [(*k, *v) for k, v in month_roll.items()]
-    )
-    conn.executemany(
-        "INSERT INTO sku_day VALUES (?, ?, ?, ?, ?)", [(*k, *v) for k, v in sku_roll.items()]
-    )
-    conn.commit()
-    conn.execute("ANALYZE")
-    conn.close()
-
-
-def _orders(conn: sqlite3.Connection, batch: list[tuple[object, ...]]) -> None:
-    conn.executemany(
-        "INSERT INTO orders (order_id, paid_at, month, day, sharer_id, buyer_id, sku, amount_fen,"
-        " status, valid_fen, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-        batch,
-    )
-    conn.commit()
 
 
 async def timed(fn, runs: int = 30) -> float:  # type: ignore[no-untyped-def]

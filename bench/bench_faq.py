@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_faq.py [--entries 2000] [--queries 500] [--seed 7]
 
-Entries are made from the quality set's 34 real entries (tests/data/faq_quality.json) plus
-generated ones combining the community's vocabulary, a quarter of them in English. Queries
+Entries are the data set's (bench/generate.py `faq_corpus`): the quality set's 34 real entries
+(tests/data/faq_quality.json) plus generated ones, a quarter of them in English. Queries
 are the quality set's 102 paraphrases and generated ones, a third in Traditional Chinese.
 Baseline, measured in the same run: rapidfuzz's process.extractOne (WRatio) over every
 entry's normalised question — the plain way to find the closest question.
@@ -22,93 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generate import FAQ_ASKS, FAQ_EN_ASKS, FAQ_EN_TOPICS, FAQ_TOPICS, faq_corpus  # noqa: E402
 from opencc import OpenCC  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.domain.faq import FaqEntry, FaqIndex  # noqa: E402
 from bot.domain.faq_text import normalise  # noqa: E402
 
-TOPICS = [
-    "佣金",
-    "提现",
-    "发货",
-    "退款",
-    "样品",
-    "海报",
-    "直播间",
-    "排行榜",
-    "团长",
-    "邀请",
-    "结算单",
-    "发票",
-    "优惠券",
-    "素材",
-    "运费",
-    "赠品",
-    "会员",
-    "积分",
-    "新品",
-    "库存",
-    "预售",
-    "礼盒",
-    "套装",
-    "门店",
-    "快递",
-    "售后",
-    "签收",
-    "返现",
-    "拼团",
-    "秒杀",
-]
-ASKS = [
-    "怎么申请",
-    "什么时候",
-    "在哪里看",
-    "有没有",
-    "多少钱",
-    "怎么算",
-    "能不能退",
-    "要多久",
-    "怎么查",
-    "需要什么条件",
-    "可以取消吗",
-    "为什么没有",
-]
-EN_TOPICS = [
-    "commission",
-    "payout",
-    "shipping",
-    "refund",
-    "sample",
-    "poster",
-    "live",
-    "ranking",
-    "leader",
-    "invite",
-    "invoice",
-    "coupon",
-    "gift",
-    "member",
-    "points",
-    "preorder",
-    "stock",
-    "delivery",
-]
-EN_ASKS = ["how do I get the", "when is the", "where can I see the", "is there a",
-           "how much is the", "why is my"]  # fmt: skip
+TOPICS, ASKS, EN_TOPICS, EN_ASKS = FAQ_TOPICS, FAQ_ASKS, FAQ_EN_TOPICS, FAQ_EN_ASKS
 
 
 def corpus(n: int, rng: random.Random) -> list[FaqEntry]:
-    data = json.loads((ROOT / "tests/data/faq_quality.json").read_text("utf-8"))
-    entries = [FaqEntry(i, q, a) for i, (_, q, a) in enumerate(data["entries"], start=1)]
-    while len(entries) < n:
-        i = len(entries) + 1
-        if rng.random() < 0.25:
-            q = f"{rng.choice(EN_ASKS)} {rng.choice(EN_TOPICS)} {rng.choice(EN_TOPICS)} {i}?"
-        else:
-            q = f"{rng.choice(TOPICS)}{rng.choice(TOPICS)}{rng.choice(ASKS)}{i}？"
-        entries.append(FaqEntry(i, q, f"answer {i}"))
-    return entries
+    return [FaqEntry(i, q, a) for i, (q, a) in enumerate(faq_corpus(n, rng), start=1)]
 
 
 def queries(n: int, rng: random.Random) -> list[str]:

@@ -10,7 +10,8 @@
 - amounts mostly plain `123.45`, ~5% written `¥1,234.50` or `￥1,234.50`;
 - the export is newest first, as shop back-ends list it, with extra columns the bot ignores.
 
-Rows are written in chunks straight to the file (a few seconds per million rows).
+Rows are written in chunks straight to the file (a few seconds per million rows). Also run by
+`bench/generate.py --csv`, which builds the database form of the same data set.
 """
 
 from __future__ import annotations
@@ -21,14 +22,13 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from generate import PROVINCES, SIZES, WORDS  # the data set's vocabulary (bench/ is on sys.path)
+
 HEADER = (
     "订单号,支付时间,分享员ID,买家ID,商品ID,商品名称,数量,实付金额,退款金额,订单状态,"
     "达人昵称,收货省份,物流单号\n"
 )
 ROSTER_HEADER = "分享员ID,昵称,买家ID,邀请人ID,团长ID\n"
-PROVINCES = ["广东", "浙江", "江苏", "上海", "北京", "四川", "湖北", "山东", "福建", "河南"]
-WORDS = ["面膜", "精华", "乳液", "洁面", "防晒", "口红", "眼霜", "爽肤水", "身体乳", "香水"]
-SIZES = ["30ml", "50ml", "100ml", "5片装", "礼盒", "旅行装"]
 
 
 def sharer_id(i: int) -> str:

@@ -66,6 +66,19 @@ class Database:
         await self.conn.close()
 
     @asynccontextmanager
+    async def sibling(self) -> AsyncIterator[Database]:
+        """A second connection to the same file, for long work (an import's staging and
+        checks) that must not queue the bot's queries behind it on one connection's thread.
+        It shares this one's write lock: its transactions and the bot's take turns in this
+        process without SQLite's busy waits."""
+        other = await Database.open(self.path)
+        other._write_lock = self._write_lock
+        try:
+            yield other
+        finally:
+            await other.close()
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")

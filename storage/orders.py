@@ -25,6 +25,7 @@ unattributed orders roll up under sharer ''.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -55,7 +56,11 @@ _GROUP_BY = {
     "sku_day": "day, sku, sharer_id",  # its key (migration 0008)
     "creator_sales": "creator",
 }
-_BULK = 5_000  # an empty table takes at least this many rows the bulk way
+# An empty table takes the bulk way (one transaction) a file of this many valid rows.
+_BULK, _BULK_MAX = 5_000, 20_000
+# The writer is held about _HOLD seconds a chunk of orders: the bot's writes wait no longer.
+_HOLD = 0.1
+_CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 2_000, 200, 50_000
 _BATCH = 20_000  # rows staged (and, into an empty table, converted) at a time
 _CACHE_KIB = 256 * 1024  # page cache for the import's span: the B-trees stay in memory
 
@@ -81,7 +86,7 @@ class OrderImport:
 class Orders:
     def __init__(self, db: Database) -> None:
         self.db = db
-        # Only imports write orders; one at a time, so what was read stays true until written.
+        # One order import at a time in this process: each reads what the one before wrote.
         self._lock = asyncio.Lock()
 
     async def import_table(
@@ -97,38 +102,34 @@ class Orders:
     ) -> OrderImport:
         """Import a read table. Raises MissingColumns before anything is read or written, and
         TableError (nothing written) when the file turns out broken part-way. `progress` is
-        told the rows read so far, a batch at a time."""
+        told the rows read so far, a batch at a time.
+
+        The file is read, staged and checked on a connection of its own, writing only its
+        temp tables; then written in short transactions of a few thousand orders each (see
+        _write), so that the bot's own writes take turns with it."""
         cols = map_headers(table.headers, ORDER_ALIASES, set(ORDER_REQUIRED))
         present = [f for f in ORDER_ALIASES if f in cols]
-        async with self._lock:
-            conn = self.db.conn
-            cache = await self.db.fetchval("PRAGMA cache_size")
-            temp = await self.db.fetchval("PRAGMA temp_store")
-            await conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-            await conn.execute("PRAGMA temp_store = MEMORY")  # temp tables, sorts
+        record = (actor_id, filename, file_hash)
+        async with self._lock, self.db.sibling() as side:
+            await side.conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            await side.conn.execute("PRAGMA temp_store = MEMORY")  # temp tables, sorts
             try:
-                async with self.db.transaction() as conn:
-                    result = await self._import(conn, table, cols, present, tz, now, progress)
-                    if result.read:
-                        result.import_id = await _record(
-                            conn, result, now, actor_id, filename, file_hash
-                        )
+                return await self._import(side, table, cols, present, tz, now, progress, record)
             finally:
-                await order_sql.drop_temp(conn)
-                await conn.execute(f"PRAGMA cache_size = {int(cache)}")
-                await conn.execute(f"PRAGMA temp_store = {int(temp)}")
-        return result
+                await order_sql.drop_temp(side.conn)
 
     async def _import(
         self,
-        conn: aiosqlite.Connection,
+        side: Database,
         table: Table,
         cols: dict[str, int],
         present: list[str],
         tz: tzinfo,
         now: datetime,
         progress: Callable[[int], None] | None,
+        record: tuple[int | None, str, str],
     ) -> OrderImport:
+        conn = side.conn
         await order_sql.create_temp(conn, present)
         empty = bool(await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)"))
         hours = order_sql.Hours(tz)
@@ -162,25 +163,20 @@ class Orders:
         if rejected:
             errors = sorted(errors + rejected, key=lambda e: e.line)
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))
-        bulk = empty and valid >= _BULK
-        if bulk:
-            await _bulk_load(conn, order_sql.bulk_orders_sql(to_ts(now), ids))
-            new = incoming = int(await _val(conn, "SELECT count(*) FROM orders"))
-            updated = 0
-            replaced = order_sql.REPLACED_SQL if incoming < valid else None
-        else:  # dedup into temp.incoming, whose trigger records the replaced lines
-            await conn.execute(order_sql.DEDUP_SQL)
-            incoming = int(await _val(conn, "SELECT count(*) FROM temp.incoming"))
-            new, updated = await _merge(conn, to_ts(now))
-            replaced = "SELECT line, order_id FROM temp.replaced"
-        if replaced:
-            duplicates += [tuple(r) for r in await _rows(conn, replaced)]
-        duplicates.sort()
-        unchanged = incoming - new - updated + skipped
-        return OrderImport(
-            read + len(rejected), new, updated, unchanged, errors, duplicates,
-            await _unbound(conn, bulk), None,
-        )  # fmt: skip
+        result = OrderImport(read + len(rejected), 0, 0, 0, errors, duplicates, [], None)
+        if empty and _BULK <= valid <= _BULK_MAX:
+            async with side.transaction() as tx:
+                # Still empty: another process may have imported since we looked.
+                if await _val(tx, "SELECT NOT EXISTS (SELECT 1 FROM orders)"):
+                    await _bulk(tx, ids, result, now, valid, record)
+                    return result
+        await conn.execute(order_sql.DEDUP_SQL)  # temp.incoming's trigger lists replaced lines
+        incoming = int(await _val(conn, "SELECT count(*) FROM temp.incoming"))
+        result.duplicates += [tuple(r) for r in await _rows(conn, "SELECT * FROM temp.replaced")]
+        result.duplicates.sort()
+        result.unbound = await _unbound(conn, False)
+        await _write(side, result, now, incoming + skipped, record)
+        return result
 
     async def rollup_drift(self, *, extra: bool = False) -> dict[str, int]:
         """Rows where a rollup differs from a recomputation over orders (0 everywhere = good).
@@ -272,6 +268,24 @@ async def _schema(conn: aiosqlite.Connection, kind: str, tables: tuple[str, ...]
     )
 
 
+async def _bulk(
+    conn: aiosqlite.Connection,
+    ids: order_sql.IdOrder,
+    r: OrderImport,
+    now: datetime,
+    valid: int,
+    record: tuple[int | None, str, str],
+) -> None:
+    """Into an empty table, a file of at most _BULK_MAX valid rows: in one transaction."""
+    await _bulk_load(conn, order_sql.bulk_orders_sql(to_ts(now), ids))
+    r.new = int(await _val(conn, "SELECT count(*) FROM orders"))
+    if r.new < valid:
+        r.duplicates += [tuple(row) for row in await _rows(conn, order_sql.REPLACED_SQL)]
+        r.duplicates.sort()
+    r.unbound = await _unbound(conn, True)
+    r.import_id = await _record(conn, r, now, *record)
+
+
 async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
     # Into an empty table: building an index once from sorted keys is several times cheaper
     # than keeping it up to date row by row; rollups are one GROUP BY each, so the triggers
@@ -297,12 +311,59 @@ async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
         await conn.execute(sql)
 
 
-async def _merge(conn: aiosqlite.Connection, now_ts: int) -> tuple[int, int]:
-    """Write the new and changed rows; (new, updated)."""
-    await conn.execute(order_sql.TOUCHED_SQL)
+async def _write(
+    side: Database,
+    r: OrderImport,
+    now: datetime,
+    kept: int,
+    record: tuple[int | None, str, str],
+) -> None:
+    """Write temp.incoming's new and changed rows in transactions of consecutive order ids,
+    each sized to hold the writer about _HOLD seconds. Every commit leaves orders and their
+    rollups consistent; an interrupted import run again skips what was written and goes on.
+    The import is recorded with the last. `kept`: rows incoming or skipped as unchanged."""
+    conn, now_ts = side.conn, to_ts(now)
+    last = await _val(conn, "SELECT max(order_id) FROM temp.incoming")
+    lo, size = "", _CHUNK_FIRST  # order ids are never empty
+    while True:
+        hi = await _val(conn, _NEXT_BOUND, (lo, size - 1)) or last
+        async with side.transaction() as tx:
+            started = time.perf_counter()
+            new, touched = await _merge(tx, now_ts, {"lo": lo, "hi": hi})
+            r.new, r.updated = r.new + new, r.updated + touched - new
+            if hi == last:
+                r.unchanged = kept - r.new - r.updated
+                r.import_id = await _record(tx, r, now, *record)
+            took = time.perf_counter() - started
+        if hi == last:
+            return
+        size = max(_CHUNK_MIN, min(_CHUNK_MAX, int(size * _HOLD / max(took, 0.001))))
+        lo = hi
+
+
+_NEXT_BOUND = (
+    "SELECT order_id FROM temp.incoming WHERE order_id > ? ORDER BY order_id LIMIT 1 OFFSET ?"
+)
+_CHUNK = "(SELECT * FROM temp.incoming WHERE order_id > :lo AND order_id <= :hi) i"
+
+
+def _in_chunk(sql: str) -> str:
+    """order_sql's statement over temp.incoming, limited to one chunk's order ids."""
+    assert sql.count("temp.incoming i") == 1
+    return sql.replace("temp.incoming i", _CHUNK)
+
+
+_TOUCHED_SQL = _in_chunk(order_sql.TOUCHED_SQL)
+_REFRESH_FP_SQL = _in_chunk(order_sql.REFRESH_FP_SQL)
+
+
+async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) -> tuple[int, int]:
+    """Write the new and changed rows of one chunk; (new, new + updated)."""
+    await conn.execute("DELETE FROM temp.touched")
+    await conn.execute(_TOUCHED_SQL, span)
     async with conn.execute("SELECT count(*), total(is_new) FROM temp.touched") as cursor:
         touched, new = await cursor.fetchone()
-    await conn.execute(order_sql.REFRESH_FP_SQL)
+    await conn.execute(_REFRESH_FP_SQL, span)
     if not touched:
         return 0, 0
     # Our own shift keeps creator_sales; its triggers on orders would count twice.
@@ -312,20 +373,24 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int) -> tuple[int, int]:
     await _shift(conn, "-")  # the stored rows' contribution out…
     await conn.execute(order_sql.upsert_orders_sql(now_ts))
     await _shift(conn, "+")  # …and the new rows' in
-    for table in _SHIFTED:
-        await conn.execute(f"DELETE FROM {table} WHERE orders = 0")
     for _, sql in triggers:
         await conn.execute(sql)
-    return int(new), touched - int(new)
+    return int(new), int(touched)
 
 
 async def _shift(conn: aiosqlite.Connection, sign: str) -> None:
+    """Move the rollups by the touched orders as stored now; a group left without a counted
+    order loses its row (only the touched orders' groups are looked at)."""
+    rows = "temp.touched i JOIN orders o ON o.order_id = i.order_id"
     for table, (keys, where, count) in _SHIFTED.items():
         k = ", ".join(keys)
         await conn.execute(
             f"INSERT INTO {table} ({k}, valid_fen, orders)"
-            f" SELECT {k}, {sign}SUM(valid_fen), {sign}{count} FROM (SELECT o.* FROM"
-            " temp.touched i JOIN orders o ON o.order_id = i.order_id)"
+            f" SELECT {k}, {sign}SUM(valid_fen), {sign}{count} FROM (SELECT o.* FROM {rows})"
             f" WHERE {where} GROUP BY {k} ON CONFLICT({k}) DO UPDATE SET"
             " valid_fen = valid_fen + excluded.valid_fen, orders = orders + excluded.orders"
+        )
+        await conn.execute(
+            f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM"
+            f" (SELECT o.* FROM {rows}))"
         )

@@ -1,22 +1,54 @@
 """Leaderboards: ranked valid sales per period from the rollups, and one sharer's place.
 
 The rollups (sharer_month, sharer_week, sharer_day, sku_day) are kept by the order import;
-a board is cached until the database changes.
+a board is cached until the data it is made of changes, and computed once however many
+requests wait for it.
+
+What a board depends on: the rollups and the sharers' hidden flag and leader. Every writer
+of sales moves sharer_month with them (the import shifts or rebuilds all rollups together,
+refunds included), so temporary triggers on sharer_month and on those columns of sharers
+count this connection's relevant writes; a user's or chat's first-sighting upsert, an outbox
+row or an audit line leaves the boards alone. Another connection's commit (a CLI import
+beside the bot) shows in PRAGMA data_version.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.commission import rank
 from storage.db import Database
 
+Board = list[tuple[int, str, int]]
+Version = tuple[int, int]
+_KEEP = 32  # boards kept (least recently used dropped): each is one row per sharer
+
+_WATCH = (
+    ("sharer_month", "INSERT"),
+    ("sharer_month", "UPDATE"),
+    ("sharer_month", "DELETE"),
+    ("sharers", "INSERT"),
+    ("sharers", "UPDATE OF sharer_id, hidden, leader_id"),
+    ("sharers", "DELETE"),
+)
+
+
+_WATCHED_SQL = "SELECT count(*) FROM temp.sqlite_master WHERE name GLOB 'crewbot_board_*'"
+_VERSION_SQL = f"SELECT data_version, ({_WATCHED_SQL}) FROM pragma_data_version"
+
 
 class Boards:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._boards: dict[tuple[object, ...], list[tuple[int, str, int]]] = {}
+        self._boards: OrderedDict[tuple[object, ...], tuple[Version, Board]] = OrderedDict()
+        self._flights: dict[tuple[object, ...], asyncio.Task[Board]] = {}
+        self._changes = 0  # relevant writes on this connection, never rolled back
+        self._setup = asyncio.Lock()
+        self.computed = 0  # boards built from the rollups (tests and benchmarks read it)
 
     async def month_rank(self, sharer_id: str, month: int) -> int | None:
         """The sharer's place on the month board (ties share a place, as on the board), or
@@ -47,13 +79,11 @@ class Boards:
 
         period: ("month", yyyymm) | ("year", yyyy) | ("days", first_day, last_day)
         | ("sku", sku, first, last).
-        Cached until the database changes (this connection's writes or anyone else's), so a
-        busy group asking /top again costs two tiny reads.
+        Cached until its data changes, so a busy group asking /top again costs one tiny read.
         """
-        key = (period, *await self._version())
-        found = self._boards.get(key)
-        if found is not None:
-            return found
+        return await self._cached(period, lambda: self._board(period))
+
+    async def _board(self, period: tuple[Any, ...]) -> Board:
         kind, params = period[0], period[1:]
         if kind == "month":
             sql = "SELECT sharer_id, valid_fen FROM sharer_month WHERE month = ?"
@@ -77,7 +107,7 @@ class Boards:
                 f" ({', '.join('?' * len(days))}) AND sku = ? GROUP BY sharer_id"
             )
             params = (*days, sku)
-        return await self._ranked(key, sql, params)
+        return await self._ranked(sql, params)
 
     async def team_board(self, period: tuple[Any, ...]) -> list[tuple[int, str, int]]:
         """Ranked (rank, leader_id, team valid_fen): a team is the sharers whose leader is
@@ -86,10 +116,9 @@ class Boards:
 
         period: ("month", yyyymm) | ("days", monday, sunday) of one ISO week.
         """
-        key = ("teams", *period, *await self._version())
-        found = self._boards.get(key)
-        if found is not None:
-            return found
+        return await self._cached(("teams", *period), lambda: self._team_board(period))
+
+    async def _team_board(self, period: tuple[Any, ...]) -> Board:
         if period[0] == "month":
             rollup, params = "sharer_month r ON r.month = ?", (period[1],)
         elif (week := _iso_week(*period[1:])) is not None:
@@ -101,25 +130,77 @@ class Boards:
             " AND r.sharer_id = s.sharer_id WHERE s.leader_id IS NOT NULL"
             " AND s.leader_id NOT IN ('', s.sharer_id) GROUP BY s.leader_id"
         )
-        return await self._ranked(key, sql, params)
+        return await self._ranked(sql, params)
 
-    async def _version(self) -> tuple[int, int]:
-        changes = await self.db.fetchval("SELECT total_changes()")
-        return changes, await self.db.fetchval("PRAGMA data_version")
+    async def _cached(
+        self, key: tuple[object, ...], build: Callable[[], Awaitable[Board]]
+    ) -> Board:
+        version = await self._version()
+        found = self._boards.get(key)
+        if found is not None and found[0] == version:
+            self._boards.move_to_end(key)
+            return found[1]
+        flight = self._flights.get((key, version))
+        if flight is None:
+            # A task of its own, so that one waiter's cancellation does not cancel the others.
+            flight = asyncio.ensure_future(self._build(key, version, build))
+            self._flights[(key, version)] = flight
+            flight.add_done_callback(lambda done: self._landed((key, version), done))
+        return await asyncio.shield(flight)
 
-    async def _ranked(
-        self, key: tuple[object, ...], sql: str, params: tuple[Any, ...]
-    ) -> list[tuple[int, str, int]]:
+    async def _version(self) -> Version:
+        data_version, watched = await self.db.fetchone(_VERSION_SQL)  # type: ignore[misc]
+        if watched != len(_WATCH):
+            # Not watching yet, or the temp schema was dropped (changing PRAGMA temp_store
+            # does that): what was written meanwhile is unknown, so count it as a change.
+            async with self._setup:
+                if await self.db.fetchval(_WATCHED_SQL) != len(_WATCH):
+                    await self._watch()
+                    self._changes += 1
+        return self._changes, data_version
+
+    async def _build(
+        self, key: tuple[object, ...], version: Version, build: Callable[[], Awaitable[Board]]
+    ) -> Board:
+        # Inside another task's open write transaction this connection reads that task's
+        # uncommitted rows, which a rollback may take back without firing a trigger: such a
+        # board answers the waiting requests but is not kept.
+        steady = not self.db.conn.in_transaction
+        self.computed += 1
+        board = await build()
+        if steady and not self.db.conn.in_transaction and self._changes == version[0]:
+            self._boards[key] = (version, board)
+            self._boards.move_to_end(key)
+            while len(self._boards) > _KEEP:
+                self._boards.popitem(last=False)
+        return board
+
+    def _landed(self, flight: tuple[object, ...], done: asyncio.Task[Board]) -> None:
+        self._flights.pop(flight, None)
+        if not done.cancelled():
+            done.exception()  # retrieved here too, in case every waiter was cancelled
+
+    def _bump(self) -> None:
+        self._changes += 1
+
+    async def _watch(self) -> None:
+        """Count this connection's writes to what boards are made of (see the module doc)."""
+        await self.db.conn.create_function("crewbot_board_changed", 0, self._bump)
+        async with self.db.transaction() as conn:
+            for table, event in _WATCH:
+                name = f"crewbot_board_{table}_{event.split()[0].lower()}"
+                await conn.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS {name} AFTER {event} ON main.{table}"
+                    " BEGIN SELECT crewbot_board_changed(); END"
+                )
+
+    async def _ranked(self, sql: str, params: tuple[Any, ...]) -> Board:
         rows = await self.db.fetchall(sql, params)
         hidden = {
             r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden")
         }
         values = {sid: v for sid, v in rows if v > 0 and sid and sid not in hidden}
-        ranked = rank(values)
-        if len(self._boards) > 64:
-            self._boards.clear()
-        self._boards[key] = ranked
-        return ranked
+        return rank(values)
 
 
 def _days(first: int, last: int) -> list[int]:

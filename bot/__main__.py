@@ -7,38 +7,68 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
+import secrets
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import setup_logging
+from bot.logs import hide, setup_logging
 from bot.services import Services
 
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
 log = logging.getLogger("bot")
+
+
+# Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or a fresh one per start: a webhook without one would obey anyone
+    who finds its URL (setWebhook hands Telegram whichever is used)."""
+    configured = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not configured:
+        return secrets.token_urlsafe(32)
+    if not _WEBHOOK_SECRET.fullmatch(configured):
+        raise ConfigError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return configured
+
+
+async def serve_webhook(
+    app: Application, settings: Settings, secret: str, *, listen: str = "0.0.0.0"
+) -> None:
+    """Listen for Telegram's POSTs; one without this secret in its header gets 403."""
+    hide(secret)
+    await app.updater.start_webhook(
+        listen=listen,
+        port=settings.port,
+        url_path="telegram",
+        webhook_url=(settings.webhook_url or "").rstrip("/") + "/telegram",
+        secret_token=secret,
+    )
 
 
 async def _run(settings: Settings) -> None:
     from bot import app as application
 
     token = settings.token()
+    hide(token)
+    webhook = settings.webhook_url
+    secret = webhook_secret(settings) if webhook else None
     services = await Services.create(settings)
     app = application.build_application(settings, services, token=token)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    webhook = settings.webhook_url
     await application.start(app, polling=not webhook)
-    if webhook:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        await app.updater.start_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=webhook.rstrip("/") + "/telegram",
-            secret_token=secret,
-        )
+    if secret is not None:
+        await serve_webhook(app, settings, secret)
     log.info("crewbot is running (%s)", "webhook" if webhook else "long polling")
     await stop.wait()
     await application.stop(app)

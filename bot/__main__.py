@@ -86,11 +86,13 @@ async def _with_services(settings: Settings, action) -> int:  # type: ignore[no-
 async def _import(services: Services, kind: str, path: Path) -> int:
     from tqdm import tqdm
 
-    from bot.imports import import_file
+    from bot.imports import count_lines, import_file
 
-    data = path.read_bytes()
+    data = path  # read as a stream, never whole
     # A CSV's line count is a close enough total (a quoted cell may span lines); XLSX: none.
-    total = None if data.startswith(b"PK") else max(data.count(b"\n") - 1, 0) or None
+    with path.open("rb") as f:
+        zipped = f.read(2) == b"PK"
+    total = None if zipped else max(count_lines(path) - 1, 0) or None
     with tqdm(total=total, unit=" rows", unit_scale=True, desc=path.name, disable=None) as bar:
 
         async def progress(rows: int) -> None:

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     # How often the scheduler looks for due work (chases, reminders, the outbox).
     tick_every: Duration = timedelta(seconds=5)
 
+    # What a file sent in chat to be imported may be (checked before it is downloaded; the
+    # Bot API serves bots files of 20 MB at most) and hold (rows, cells, an XLSX unpacked).
+    import_max_file_mb: int = Field(default=20, ge=1, le=2000)
+    import_max_rows: int = Field(default=500_000, ge=1)
+    import_max_cells: int = Field(default=10_000_000, ge=1)
+    import_max_unpacked_mb: int = Field(default=200, ge=1)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -26,6 +26,25 @@ TABLE_ERRORS = {
         "{filename} is neither UTF-8 nor GBK text. Save it as CSV UTF-8 and send it again."
     ),
     "unreadable": N_("{filename} is a damaged file: it cannot be read as XLSX."),
+    "line_too_long": N_(
+        "{filename} cannot be read: a line is longer than {limit} characters. Nothing imported."
+    ),
+    "too_many_rows": N_(
+        "{filename} has more than {limit} rows, more than a chat upload may hold. Nothing "
+        "imported: split the file, or import it on the server (python -m bot import)."
+    ),
+    "too_many_cells": N_(
+        "{filename} has more than {limit} cells, more than a chat upload may hold. Nothing "
+        "imported: leave out the columns the bot does not need, or split the file."
+    ),
+    "unpacks_too_big": N_(
+        "{filename} unpacks to more than {mb} MB, more than a chat upload may hold. Nothing "
+        "imported: save it as CSV, or split it."
+    ),
+    "packed_too_densely": N_(
+        "{filename} unpacks to far more than a real spreadsheet of its size would. Nothing "
+        "imported: save it as CSV and send it again."
+    ),
 }
 # A row rejected (RowError codes, `code:reason` first): nothing of it is stored.
 ROW_ERRORS = {

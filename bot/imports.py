@@ -4,8 +4,13 @@ sent in chat (handlers/imports.py).
 
 Every import: read the table (bot.domain.tables: the whole file refused, or rows that do
 not fit the header rejected by line), map the headers by their aliases, validate each row
-(a rejected row is a RowError by line), store the rest in one transaction, and answer with
-one report from one table of messages. Long imports tell `progress` the rows read so far.
+(a rejected row is a RowError by line), store the rest, and answer with one report from one
+table of messages. Long imports tell `progress` the rows read so far.
+
+The file is read as a stream from disk (or from bytes), within `Limits`, and every step that
+costs CPU runs on a worker thread, never on the event loop: the bot keeps answering others.
+The order import writes in short transactions (storage.orders); the roster, creators and FAQ
+imports, files of thousands of rows, each write in one.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from bot.domain.creator_rows import CREATOR_ALIASES, parse_creator_row
@@ -24,7 +30,14 @@ from bot.domain.import_rows import RowError
 from bot.domain.money import DomainError
 from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
 from bot.domain.roster_rows import ROSTER_ALIASES
-from bot.domain.tables import MissingColumns, Table, TableError, map_headers, read_table
+from bot.domain.tables import (
+    Limits,
+    MissingColumns,
+    Table,
+    TableError,
+    map_headers,
+    read_table,
+)
 from bot.i18n import N_, Translator
 from bot.import_report import TABLE_ERRORS, esc, report
 from bot.services import Services
@@ -33,12 +46,27 @@ from storage.faq import Faq
 from storage.orders import Orders
 from storage.roster import Roster
 
-__all__ = ["KINDS", "PROGRESS_EVERY", "ImportKind", "import_file", "run_import"]
+__all__ = [
+    "CLI_LIMITS", "KINDS", "PROGRESS_EVERY", "ImportKind", "import_file", "run_import",
+    "upload_limits",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between two progress updates in a chat, at the most
 T = TypeVar("T")
 Progress = Callable[[int], Awaitable[None]]
+Data = bytes | Path  # a file's bytes, or its path
+# A file on the server is the operator's own: any length, but never a zip bomb.
+CLI_LIMITS = Limits()
+
+
+def upload_limits(settings: Any) -> Limits:
+    """What a file sent in chat may hold (IMPORT_* settings)."""
+    return Limits(
+        rows=settings.import_max_rows,
+        cells=settings.import_max_cells,
+        unpacked=settings.import_max_unpacked_mb * 1024 * 1024,
+    )
 
 
 class Outcome(Protocol):
@@ -82,7 +110,7 @@ class ImportKind:
     ids_title: str  # the heading of the ids worth a look (unbound sharers, placeholders)
     store: Callable[[Table, _Run], Awaitable[Any]]
     ids: Callable[[Any], list[str]]
-    read: Callable[[bytes, str], Table] = read_table
+    read: Callable[[Data, str, Limits], Table] = read_table
 
 
 async def _orders(table: Table, run: _Run) -> Outcome:
@@ -150,12 +178,12 @@ async def _creators(table: Table, run: _Run) -> CreatorImport:
     return result
 
 
-def _read_faq(data: bytes, filename: str) -> Table:
+def _read_faq(data: Data, filename: str, limits: Limits) -> Table:
     """A CSV or XLSX of question, answer; or Markdown: `## question` and the answer below."""
     if not filename.lower().endswith((".md", ".markdown")):
-        return read_table(data, filename)
-    try:
-        text = data.decode("utf-8-sig")
+        return read_table(data, filename, limits)
+    try:  # a FAQ in Markdown is a page or two: read whole
+        text = (data if isinstance(data, bytes) else data.read_bytes()).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TableError("unreadable_encoding", filename=filename) from None
     if not text.strip():
@@ -233,21 +261,26 @@ KINDS = {
 async def run_import(
     services: Services,
     kind: ImportKind,
-    data: bytes,
+    data: Data,
     filename: str,
     *,
     actor_id: int | None,
     t: Translator,
     progress: Progress | None = None,
     every: float = PROGRESS_EVERY,
+    limits: Limits = CLI_LIMITS,
 ) -> str:
-    """Import `data` and say what happened (HTML, in `t`'s language). `progress` is awaited
-    with the rows read so far, at most every `every` seconds, while the import runs."""
+    """Import `data` (bytes, or a file's path) and say what happened (HTML, in `t`'s
+    language). `progress` is awaited with the rows read so far, at most every `every` seconds,
+    while the import runs."""
     try:
-        table = kind.read(data, filename)
+        table = await asyncio.to_thread(kind.read, data, filename, limits)
         map_headers(table.headers, kind.aliases, set(kind.required))
+        if kind.name != "orders":  # read by the store on the loop: read here, in a thread
+            table = await asyncio.to_thread(_in_memory, table)
         counter = _Counter()
-        run = _Run(services, filename, hashlib.sha256(data).hexdigest(), actor_id, counter.set)
+        digest = await asyncio.to_thread(_sha256, data)
+        run = _Run(services, filename, digest, actor_id, counter.set)
         result = await _watched(kind.store(table, run), counter, progress, every)
     except MissingColumns as exc:
         missing = t.join("/".join(kind.aliases.get(f, (f,))[:3]) for f in exc.missing)
@@ -255,7 +288,9 @@ async def run_import(
         return text.format(missing=esc(missing), found=esc(t.join(exc.found) or "—"))
     except TableError as exc:
         message = TABLE_ERRORS.get(exc.code, TABLE_ERRORS["unreadable"])
-        params = {"limit": t.number(exc.params.get("limit", 0)), "line": exc.params.get("line")}
+        limit = exc.params.get("limit", 0)
+        params = {"limit": t.number(limit), "mb": t.number(limit // (1024 * 1024)),
+                  "line": exc.params.get("line")}  # fmt: skip
         return t(message).format(filename=esc(filename), **params)
     return report(t, kind, filename, result)
 
@@ -263,7 +298,7 @@ async def run_import(
 async def import_file(
     services: Services,
     kind: str,
-    data: bytes,
+    data: Data,
     filename: str,
     *,
     actor_id: int | None,
@@ -277,6 +312,28 @@ async def import_file(
         every=every,
     )  # fmt: skip
     return html.unescape(report)
+
+
+def count_lines(path: Path) -> int:
+    """Newlines in a file, a megabyte at a time (the command line's progress total)."""
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def _sha256(data: Data) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with data.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _in_memory(table: Table) -> Table:
+    """The table's rows read once, kept: for the imports whose files are small."""
+    rows = list(table)
+    return Table(
+        table.headers, table.header_line, lambda: ((n, c[:]) for n, c in rows),
+        table.nul_free, list(table.rejected),
+    )  # fmt: skip
 
 
 class _Counter:

@@ -1,5 +1,9 @@
 """Reading CSV/XLSX uploads into header + rows of strings, shared by every import.
 
+A file is read as a stream, from bytes or from a path: no whole copy of it in memory. What a
+file may hold is bounded (Limits: rows, cells, an XLSX's unpacked size), so that a small file
+that unpacks into millions of rows (a zip bomb) is refused before it costs time or memory.
+
 Line numbers are what a spreadsheet user sees: the header row is line 1 and every row
 (blank ones included, though they are not yielded) takes one number, even when a quoted
 CSV cell spans several physical lines.
@@ -7,18 +11,21 @@ CSV cell spans several physical lines.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from bot.domain.import_rows import RowError, width_error
 from bot.domain.money import DomainError
 
-__all__ = ["MissingColumns", "Table", "TableError", "map_headers", "read_table"]
+__all__ = ["Limits", "MissingColumns", "Table", "TableError", "map_headers", "read_table"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -29,8 +36,25 @@ _Rows = Iterator[tuple[int, list[str]]]
 
 class TableError(DomainError):
     """The whole file is refused. Codes: unsupported_format, empty, broken_quoting (line),
-    cell_too_long (line, limit), unreadable_encoding, unreadable (a damaged XLSX),
-    missing_columns (see MissingColumns)."""
+    cell_too_long (line, limit), line_too_long (limit), unreadable_encoding, unreadable (a
+    damaged XLSX), too_many_rows (limit), too_many_cells (limit), unpacks_too_big (limit, in
+    bytes), packed_too_densely (a zip bomb's sign), missing_columns (see MissingColumns)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may hold; None: no bound. `rows` and `cells` count what is read (the
+    header and blank rows aside); `unpacked`: an XLSX's parts' sizes, unpacked, together;
+    `ratio`: any large part's unpacked size to its packed size (real sheets pack ~10:1)."""
+
+    rows: int | None = None
+    cells: int | None = None
+    unpacked: int | None = None
+    ratio: int | None = 100
+
+
+_MAX_LINE = 1 << 20  # characters in one physical CSV line: bounds one row's cells
+_RATIO_FROM = 1 << 20  # parts smaller than this unpacked (styles, themes) may pack as they like
 
 
 class MissingColumns(TableError):
@@ -71,39 +95,81 @@ class Table:
         return self._source()
 
 
-def read_table(data: bytes, filename: str) -> Table:
-    """Read an uploaded CSV or XLSX file. Raises TableError."""
+class _Source:
+    """The upload as bytes or as a file on disk, opened afresh for every pass."""
+
+    def __init__(self, data: bytes | Path) -> None:
+        self.data = data
+
+    def open(self) -> IO[bytes]:
+        return io.BytesIO(self.data) if isinstance(self.data, bytes) else open(self.data, "rb")
+
+    def size(self) -> int:
+        return len(self.data) if isinstance(self.data, bytes) else self.data.stat().st_size
+
+
+def read_table(data: bytes | Path, filename: str, limits: Limits | None = None) -> Table:
+    """Read an uploaded CSV or XLSX file (its bytes, or its path). Raises TableError."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if not data:
+    source, limits = _Source(data), limits or Limits()
+    if not source.size():
         raise TableError("empty", "the file is empty", filename=filename)
-    if data.startswith(_ZIP_MAGIC) or ext in _XLSX_EXTS:
-        return _read_xlsx(data, filename, ext)
-    if ext in _CSV_EXTS or (ext == "" and b"\x00" not in data[:4096]):
-        return _read_csv(data, filename)
+    with source.open() as f:
+        head = f.read(4096)
+    if head.startswith(_ZIP_MAGIC) or ext in _XLSX_EXTS:
+        return _read_xlsx(source, filename, ext, limits)
+    if ext in _CSV_EXTS or (ext == "" and b"\x00" not in head):
+        return _read_csv(source, filename, limits)
     raise TableError("unsupported_format", f"not CSV or XLSX: {filename}", filename=filename)
 
 
 # --- CSV ---------------------------------------------------------------------------
 
 
-def _decode(data: bytes, filename: str) -> str:
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16")  # Excel's "Unicode text" export
+def _survey(source: _Source, filename: str) -> tuple[str, bool]:
+    """The file's encoding, and whether it holds no NUL character, from one pass over it a
+    megabyte at a time: a file that is not UTF-8 all through is not read as UTF-8."""
+    with source.open() as f:
+        head = f.read(_SAMPLE + 1)
+        if head.startswith(_UTF16_BOMS):  # Excel's "Unicode text" export
+            return "utf-16", _decodes(source, "utf-16", filename, nul=True)
+        nul_free, utf8, chunk = True, codecs.getincrementaldecoder("utf-8")(), head
+        while chunk and (nul_free or utf8):
+            nul_free = nul_free and b"\x00" not in chunk
+            try:
+                if utf8 is not None:
+                    utf8.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = None
+            chunk = f.read(1 << 20)
     try:
-        return data.decode("utf-8-sig")
+        if utf8 is not None:
+            utf8.decode(b"", final=True)
+            return "utf-8-sig", nul_free
     except UnicodeDecodeError:
         pass
     # GB18030 is a superset of GBK and GB2312, which Chinese Excel/WPS exports use. It maps
     # almost any bytes to some character, so decoding is no proof: Japanese or Korean text
     # would be stored garbled. charset-normalizer judges which reading makes sense.
-    if not _reads_as_chinese(data):
+    if not _reads_as_chinese(head):
         raise TableError("unreadable_encoding", "not UTF-8 or GBK text", filename=filename)
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise TableError(
-            "unreadable_encoding", "not UTF-8 or GBK text", filename=filename
-        ) from None
+    _decodes(source, "gb18030", filename, nul=False)
+    return "gb18030", nul_free
+
+
+def _decodes(source: _Source, encoding: str, filename: str, *, nul: bool) -> bool:
+    """Raise unreadable_encoding unless the whole file decodes; with `nul`: it holds no NUL."""
+    nul_free = True
+    with source.open() as f:
+        text = io.TextIOWrapper(f, encoding=encoding, newline="")
+        try:
+            while chunk := text.read(1 << 20):
+                nul_free = nul_free and (not nul or "\x00" not in chunk)
+        except UnicodeDecodeError:
+            raise TableError(
+                "unreadable_encoding", f"not {encoding} text", filename=filename
+            ) from None
+    return nul_free
 
 
 _LEGACY = ("gb18030", "big5", "cp932", "euc_jp", "cp949")
@@ -126,25 +192,41 @@ def _reads_as_chinese(data: bytes) -> bool:
     return any(m.encoding == "gb18030" and m.chaos <= least + 0.01 for m in matches)
 
 
-def _sniff_delimiter(text: str) -> str:
-    first = text[: text.find("\n")] if "\n" in text else text
+def _sniff_delimiter(first: str) -> str:
     counts = {d: first.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, filename: str) -> Table:
-    text = _decode(data, filename)
-    delimiter = _sniff_delimiter(text)
-    # UTF-8 and GB18030 write a 0 byte only for NUL itself; UTF-16 has them everywhere.
-    nul_free = "\x00" not in text if data.startswith(_UTF16_BOMS) else b"\x00" not in data
+def _read_csv(source: _Source, filename: str, limits: Limits) -> Table:
+    encoding, nul_free = _survey(source, filename)
 
-    def source() -> _Rows:
-        # strict: an unterminated or stray quote is an error, not a silently merged row.
-        reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
-        return _iter_csv(reader, filename)
+    def text() -> io.TextIOWrapper:
+        return io.TextIOWrapper(source.open(), encoding=encoding, newline="")
 
-    return _make_table(source, nul_free=nul_free, pad_short=False)
+    with text() as first:
+        delimiter = _sniff_delimiter(first.readline(_MAX_LINE))
+
+    def rows() -> _Rows:
+        with text() as lines:
+            # strict: an unterminated or stray quote is an error, not a silently merged row.
+            reader = csv.reader(_bounded(lines, filename), delimiter=delimiter, strict=True)
+            yield from _iter_csv(reader, filename)
+
+    return _make_table(rows, nul_free=nul_free, pad_short=False, limits=limits)
+
+
+def _bounded(lines: io.TextIOWrapper, filename: str) -> Iterator[str]:
+    """The physical lines, none of them longer than _MAX_LINE (nor read further)."""
+    try:
+        while line := lines.readline(_MAX_LINE + 1):
+            if len(line) > _MAX_LINE:
+                raise TableError(
+                    "line_too_long", "line too long", limit=_MAX_LINE, filename=filename
+                )
+            yield line
+    except UnicodeDecodeError:  # UTF-16 is not checked to its end beforehand
+        raise TableError("unreadable_encoding", "not text", filename=filename) from None
 
 
 def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
@@ -180,7 +262,9 @@ def _iter_csv(reader: Iterator[list[str]], filename: str) -> _Rows:
         ) from None
 
 
-def _make_table(source: Callable[[], _Rows], *, nul_free: bool, pad_short: bool) -> Table:
+def _make_table(
+    source: Callable[[], _Rows], *, nul_free: bool, pad_short: bool, limits: Limits
+) -> Table:
     first = next(source(), None)
     if first is None:
         raise TableError("empty", "no header row")
@@ -190,12 +274,20 @@ def _make_table(source: Callable[[], _Rows], *, nul_free: bool, pad_short: bool)
         headers.pop()  # trailing empty header cells are spreadsheet noise
     width = len(headers)
     rejected: list[RowError] = []
+    max_rows, max_cells = limits.rows or -1, limits.cells or -1
 
     def rows() -> _Rows:
         rejected.clear()
         it = source()
         next(it, None)  # the header: always the first non-blank row
+        n = cells_read = 0
         for line, cells in it:
+            n += 1
+            cells_read += len(cells)
+            if n == max_rows + 1:
+                raise TableError("too_many_rows", "too many rows", limit=max_rows)
+            if cells_read > max_cells >= 0:
+                raise TableError("too_many_cells", "too many cells", limit=max_cells)
             if len(cells) != width:
                 error = width_error(line, cells, width, pad_short=pad_short)
                 if error is not None:
@@ -234,15 +326,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, filename: str, ext: str) -> Table:
+def _read_xlsx(source: _Source, filename: str, ext: str, limits: Limits) -> Table:
     import openpyxl  # deferred: only XLSX uploads pay its import time
 
+    def unreadable() -> TableError:
+        code = "unreadable" if ext in _XLSX_EXTS else "unsupported_format"
+        return TableError(code, f"cannot read {filename} as XLSX", filename=filename)
+
+    _check_packing(source, limits, unreadable)
+
     def open_rows() -> Iterator[tuple[Any, ...]]:
+        book = source.open()  # a file, not a path: openpyxl judges a path by its suffix
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
         except Exception:  # not a zip, not a workbook, or a damaged one (bad XML, lost parts)
-            code = "unreadable" if ext in _XLSX_EXTS else "unsupported_format"
-            raise TableError(code, f"cannot read {filename} as XLSX", filename=filename) from None
+            book.close()
+            raise unreadable() from None
         try:
             ws = wb.worksheets[0]
             # Some generators write a wrong <dimension>; without this rows may be cut short.
@@ -252,15 +351,34 @@ def _read_xlsx(data: bytes, filename: str, ext: str) -> Table:
             raise TableError("unreadable", f"{filename} is damaged", filename=filename) from None
         finally:
             wb.close()
+            book.close()
 
-    def source() -> _Rows:
+    def source_rows() -> _Rows:
         for line, values in enumerate(open_rows(), 1):
             cells = [v if v.__class__ is str else _cell(v) for v in values]
             if any(cells):
                 yield line, cells
 
     # A row ends at its last non-empty cell in the sheet's XML: short rows are complete.
-    return _make_table(source, nul_free=False, pad_short=True)
+    return _make_table(source_rows, nul_free=False, pad_short=True, limits=limits)
+
+
+def _check_packing(source: _Source, limits: Limits, unreadable: Callable[[], TableError]) -> None:
+    """Refuse a workbook whose parts would unpack beyond the limits, from the sizes its zip
+    directory declares (Python's zip reader stops at a part's declared size, so a part that
+    lies about it yields no more)."""
+    try:
+        with source.open() as f, zipfile.ZipFile(f) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable() from None
+    unpacked = sum(p.file_size for p in parts)
+    if limits.unpacked is not None and unpacked > limits.unpacked:
+        raise TableError("unpacks_too_big", "unpacks too big", limit=limits.unpacked)
+    ratio = limits.ratio
+    for p in parts:
+        if ratio is not None and p.file_size > max(_RATIO_FROM, ratio * p.compress_size):
+            raise TableError("packed_too_densely", f"{p.filename} packs {ratio}:1 or more")
 
 
 # --- headers -----------------------------------------------------------------------

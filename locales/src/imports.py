@@ -210,10 +210,45 @@ MESSAGES = [
         "作為邀請人或團長出現但不在檔案中，已按 ID 新增：",
     ),
     (
-        "The file is too big for a chat upload (20 MB at most); run python -m bot import on the "
-        "server instead.",
-        "文件太大，无法通过聊天上传（最多 20 MB）；请在服务器上运行 python -m bot import。",
-        "檔案太大，無法透過聊天上傳（最多 20 MB）；請在伺服器上執行 python -m bot import。",
+        "The file is too big for a chat upload ({mb} MB at most); run python -m bot import on "
+        "the server instead.",
+        "文件太大，无法通过聊天上传（最多 {mb} MB）；请在服务器上运行 python -m bot import。",
+        "檔案太大，無法透過聊天上傳（最多 {mb} MB）；請在伺服器上執行 python -m bot import。",
+    ),
+    (
+        "{filename} cannot be read: a line is longer than {limit} characters. Nothing imported.",
+        "{filename} 无法读取：有一行超过 {limit} 个字符。未导入任何内容。",
+        "{filename} 無法讀取：有一行超過 {limit} 個字元。未匯入任何內容。",
+    ),
+    (
+        "{filename} has more than {limit} rows, more than a chat upload may hold. Nothing "
+        "imported: split the file, or import it on the server (python -m bot import).",
+        "{filename} 超过 {limit} 行，超出聊天上传的上限。未导入任何内容：请拆分文件，"
+        "或在服务器上导入（python -m bot import）。",
+        "{filename} 超過 {limit} 列，超出聊天上傳的上限。未匯入任何內容：請拆分檔案，"
+        "或在伺服器上匯入（python -m bot import）。",
+    ),
+    (
+        "{filename} has more than {limit} cells, more than a chat upload may hold. Nothing "
+        "imported: leave out the columns the bot does not need, or split the file.",
+        "{filename} 超过 {limit} 个单元格，超出聊天上传的上限。未导入任何内容：请删去不需要的列，"
+        "或拆分文件。",
+        "{filename} 超過 {limit} 個儲存格，超出聊天上傳的上限。未匯入任何內容：請刪去不需要的欄，"
+        "或拆分檔案。",
+    ),
+    (
+        "{filename} unpacks to more than {mb} MB, more than a chat upload may hold. Nothing "
+        "imported: save it as CSV, or split it.",
+        "{filename} 解压后超过 {mb} MB，超出聊天上传的上限。未导入任何内容：请另存为 CSV，"
+        "或拆分文件。",
+        "{filename} 解壓後超過 {mb} MB，超出聊天上傳的上限。未匯入任何內容：請另存為 CSV，"
+        "或拆分檔案。",
+    ),
+    (
+        "{filename} unpacks to far more than a real spreadsheet of its size would. Nothing "
+        "imported: save it as CSV and send it again.",
+        "{filename} 解压后的大小远超同等大小的正常表格。未导入任何内容：请另存为 CSV 后重新发送。",
+        "{filename} 解壓後的大小遠超同等大小的正常表格。未匯入任何內容：請另存為 CSV 後重新傳送。",
     ),
     (
         "Send the order export (CSV or XLSX) as a file, with /import as its caption.",

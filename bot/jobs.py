@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,20 +17,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telegram import Message
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.domain.limits import MAX_CAPTION, MAX_TEXT, fit, fit_plain
-from bot.keyboards import keyboard
+from bot import delivery
 from bot.services import Services
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 TickFn = Callable[[Application, datetime], Awaitable[object]]
-MAX_ATTEMPTS = 8
 BATCH = 50
+# A claim of this run older than this is a send cut short (a cancelled pump): no request
+# takes that long, retries included.
+CLAIM_STALE = timedelta(minutes=5)
 # Telegram lets a bot send about 30 messages a second in all. A send occupies the pacer from
 # its start until SEND_PERIOD after its answer, and at most SEND_LIMIT sends occupy it at once:
 # the server then never counts more than SEND_LIMIT arrivals in one second, however late each
@@ -139,19 +139,42 @@ async def run_due(app: Application, *, force: bool = False) -> int:
 
 async def pump(app: Application) -> int:
     """Send what is due, paced. A stopping application stops between messages: the rest
-    stays queued for the next start."""
+    stays queued for the next start.
+
+    First the claims of sends that never finished are resolved (`Outbox.recover`): pumps run
+    one at a time (the scheduler's lock) and each waits for its sends, so a claim seen here
+    is another run's — killed while sending — or one left by a cancelled pump."""
     services: Services = app.bot_data["services"]
+    rnd = delivery.Round(run=_run_id(app), pause=pacer(app).pause)
+    recovered = await services.outbox.recover(
+        run=rnd.run, now=services.clock.now(), stale=CLAIM_STALE
+    )
+    if recovered.resent or recovered.uncertain:
+        log.warning(
+            "interrupted sends: %d to go again (at least once), %d given up (at most once): %s",
+            len(recovered.resent),
+            len(recovered.uncertain),
+            ", ".join(recovered.resent + recovered.uncertain)[:500],
+        )
     sent = 0
     while app.running and (batch := await services.outbox.due(services.clock.now(), BATCH)):
-        sent += await _deliver_batch(app, services, batch)
+        sent += await _deliver_batch(app, services, batch, rnd)
         if len(batch) < BATCH:
             break
     return sent
 
 
-async def _deliver_batch(app: Application, services: Services, batch: list[OutboxMessage]) -> int:
+def _run_id(app: Application) -> str:
+    """This run of the application, written on its claims."""
+    return app.bot_data.setdefault("outbox_run", secrets.token_hex(8))
+
+
+async def _deliver_batch(
+    app: Application, services: Services, batch: list[OutboxMessage], rnd: delivery.Round
+) -> int:
     # Each chat's messages go in their order, one at a time; different chats side by side,
-    # so that the pace holds however long a round trip takes.
+    # so that the pace holds however long a round trip takes. So at most IN_FLIGHT sends,
+    # one per chat, are ever uncertain at once (a kill -9, a dropped connection).
     by_chat: dict[int, list[OutboxMessage]] = {}
     for message in batch:
         by_chat.setdefault(message.chat_id, []).append(message)
@@ -160,14 +183,15 @@ async def _deliver_batch(app: Application, services: Services, batch: list[Outbo
 
     async def one_chat(messages: list[OutboxMessage]) -> int:
         sent = 0
-        for message in messages:
+        for queued in messages:
             async with gate:
-                if not await _pending(services, message):
+                message = await delivery.ready(services, queued, rnd)
+                if message is None:
                     continue
                 async with paced.sending():
                     if not app.running:
                         break
-                    sent += await _deliver(app, services, message)
+                    sent += await delivery.deliver(app, services, message, rnd)
         return sent
 
     # Every chat's run ends before the pump returns, so no send outlives the scheduler's lock.
@@ -178,95 +202,6 @@ async def _deliver_batch(app: Application, services: Services, batch: list[Outbo
         if isinstance(result, BaseException):
             raise result
     return sum(n for n in results if isinstance(n, int))
-
-
-def _fitted(text: str, parse_mode: str | None, limit: int) -> str:
-    """The queued text within Telegram's limit. It was rendered in the reader's language when
-    queued, so the count of what is left out is written without words."""
-    if parse_mode and parse_mode.upper() == "HTML":
-        return fit(text, limit, lambda n: f"… (+{n})")
-    return fit_plain(text, limit)
-
-
-async def _pending(services: Services, message: OutboxMessage) -> bool:
-    """Still to send: one cancelled since the batch was read (a stopped /dm_all, a cancelled
-    live) is not sent."""
-    state = await services.outbox.state(message.key)
-    return state is not None and state.status == "pending"
-
-
-async def _deliver(app: Application, services: Services, message: OutboxMessage) -> int:
-    now = services.clock.now()
-    note = None
-    try:
-        if message.photo is not None:
-            try:
-                sent = await app.bot.send_photo(
-                    message.chat_id,
-                    message.photo,
-                    caption=_fitted(message.text, message.parse_mode, MAX_CAPTION) or None,
-                    parse_mode=message.parse_mode,
-                    reply_markup=keyboard(message.buttons),
-                )
-            except BadRequest as exc:
-                if not message.text.strip():
-                    raise
-                # The photo was what Telegram refused (size, dimensions): the words still
-                # matter, so they go on their own in the same turn of the pacer.
-                log.warning(
-                    "outbox %s: photo refused (%s); sending the text alone", message.key, exc
-                )
-                note = f"photo refused: {exc}"
-                sent = await _send_text(app, message)
-        elif message.document is not None:
-            sent = await app.bot.send_document(
-                message.chat_id,
-                message.document,
-                filename=message.document_name,
-                caption=_fitted(message.text, message.parse_mode, MAX_CAPTION) or None,
-                parse_mode=message.parse_mode,
-            )
-        else:
-            sent = await _send_text(app, message)
-    except RetryAfter as exc:
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        pacer(app).pause(seconds)
-        await services.outbox.retry_later(
-            message.id, str(exc), due_at=now + timedelta(seconds=seconds)
-        )
-        return 0
-    except Forbidden as exc:
-        # Blocked, or never started the bot: retrying cannot help.
-        await services.outbox.give_up(message.id, "unreachable", str(exc))
-        if message.chat_id > 0:
-            await services.users.mark_unreachable(message.chat_id, now=now)
-        return 0
-    except BadRequest as exc:
-        log.error("outbox %s refused by the Bot API: %s", message.key, exc)
-        await services.outbox.give_up(message.id, "failed", str(exc))
-        return 0
-    except TelegramError as exc:
-        if message.attempts + 1 >= MAX_ATTEMPTS:
-            await services.outbox.give_up(message.id, "failed", str(exc))
-        else:
-            backoff = timedelta(seconds=min(30 * 2**message.attempts, 3600))
-            await services.outbox.retry_later(message.id, str(exc), due_at=now + backoff)
-        return 0
-    await services.outbox.mark_sent(
-        sent.message_id, message.id, now=services.clock.now(), note=note
-    )
-    return 1
-
-
-async def _send_text(app: Application, message: OutboxMessage) -> Message:
-    return await app.bot.send_message(
-        message.chat_id,
-        _fitted(message.text, message.parse_mode, MAX_TEXT),
-        parse_mode=message.parse_mode,
-        reply_markup=keyboard(message.buttons),
-        disable_web_page_preview=True,
-    )
 
 
 async def _scheduled(ctx: ContextTypes.DEFAULT_TYPE) -> None:

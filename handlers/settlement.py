@@ -29,7 +29,7 @@ from handlers.common import BadUsage, Refuse, command_args, esc, is_private, rep
 from handlers.lookups import level_name, month_arg, month_label
 from handlers.registry import command
 from storage.commission import LINE_FIELDS, Line
-from storage.outbox import Queued
+from storage.outbox import AT_LEAST_ONCE, Queued
 
 ERRORS = {
     "already_settled": N_("{month} is settled already; settled months never change."),
@@ -109,7 +109,7 @@ async def settle_messages(
                 reward=t.money(ln.team), sales=t.money(ln.team_valid_fen or 0)
             )
         out.append(Queued(f"settle:{key}:{ln.sharer_id}", sharer.user_id, text))
-    return out
+    return [replace(m, delivery=AT_LEAST_ONCE) for m in out]  # money: a repeat beats a loss
 
 
 async def _managers_here(update: Update, ctx: BotContext) -> None:

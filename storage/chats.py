@@ -107,11 +107,13 @@ class Chats:
         """Follow a group that became a supergroup: its id changes in every table.
 
         Any column named chat_id or ending in _chat_id is updated, so features that add
-        tables follow automatically. Returns the columns touched, for the log.
+        tables follow automatically — the outbox's queued messages among them. Returns the
+        columns touched, for the log. Moving again is a no-op: the service message and a
+        send's ChatMigrated error may both report the same move.
         """
         touched = []
         async with self.db.transaction() as conn:
-            if await self.get(new_id) is not None:
+            if await self.get(old_id) is not None and await self.get(new_id) is not None:
                 # The supergroup already spoke to us: keep the old chat's registration.
                 await conn.execute("DELETE FROM chats WHERE chat_id = ?", (new_id,))
             for table, column in await _chat_id_columns(conn):
@@ -121,6 +123,8 @@ class Chats:
                 )
                 if cursor.rowcount:
                     touched.append(f"{table}.{column}")
+            if not touched:
+                return touched
             await audit.record(
                 conn,
                 at=now,

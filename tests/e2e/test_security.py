@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -23,8 +24,9 @@ from bot.offline.driver import Driver
 from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
 from handlers.registry import commands
-from tests.e2e.conftest import ADA, ADS_CHAT, BD_CHAT, CAI, EVE, MANAGERS_CHAT, e2e_settings
+from tests.e2e.conftest import ADA, ADS_CHAT, BD_CHAT, BOB, CAI, EVE, MANAGERS_CHAT, e2e_settings
 from tests.e2e.conftest import setup_chats as register_chats
+from tests.e2e.test_announcements import bind_directly, dms
 
 # The shape of a real token, so nothing but the filter can be what hides it.
 TOKEN = "7012345678:AAH3kq0-xYzAbCdEfGhIjKlMnOpQrStUvWx"
@@ -207,3 +209,35 @@ async def test_the_bd_chat_lends_bd_but_nothing_above_it(bot: Driver) -> None:
     above_bd = [s for s in _gated(bot) if s.where != "private" and not s.roles & {"bd", "ads"}]
     assert {"grant", "settle", "setup"} <= {s.name for s in above_bd}
     await _refused_everywhere(bot, CAI, [(BD_CHAT, above_bd)])
+
+
+async def test_buttons_refuse_someone_they_are_not_for(bot: Driver, api: LocalBotAPI) -> None:
+    """Every button the bot put in a group so far, pressed by Cai (a member with no role)."""
+    await register_chats(bot, "bd", "managers")
+    await bot.say(ADA, ADA, f"/grant {BOB} bd")
+    for line in ("/creator_add lily A", "/sample lily Mask", "/signed #1"):
+        await bot.say(BOB, BD_CHAT, line)
+    await bot.wait(timedelta(days=2))  # the chase reminder, with its buttons
+    await bot.say(BOB, MANAGERS_CHAT, "/creator lily")
+    await bind_directly(bot.services.db, {EVE: "E"})  # someone for /dm_all to write to
+    await bot.say(EVE, EVE, "/start")
+    await bot.say(ADA, MANAGERS_CHAT, "/dm_all 大家好")
+    await bot.say(ADA, ADS_CHAT, "/setup bd")  # asks before moving the BD chat here
+    offered = [
+        (m, label, data)
+        for m in api.sent
+        if m.chat_id < 0
+        for row in m.buttons
+        for label, data in row
+    ]
+    assert {data.split(":")[0] for _, _, data in offered} >= {"smp", "cr", "dm_all", "setup"}
+    for message, label, data in offered:
+        mark = api.mark()
+        update = api.press(CAI, message, label)
+        await bot.settle()
+        answer = api.answer_for(update) or {}
+        assert answer.get("show_alert"), (data, answer)
+        assert [m for m in api.sent if m.seq > mark] == [], data
+    assert await bot.services.db.fetchval("SELECT COUNT(*) FROM chases") == 0
+    assert dms(api, {BOB, CAI, EVE}) == []
+    assert (await bot.services.chats.by_purpose("bd")).chat_id == BD_CHAT

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import time
@@ -89,6 +90,7 @@ async def main() -> None:
     print(f"orders: {args.orders:,}; sharers: {SHARERS:,}; median of 30 runs, ms")
     base = await timed(select_1)
     print(f"baseline SELECT 1                 {base:8.3f}")
+    rows = []
     for label, fn in (
         (f"/me db work, typical {TYPICAL}", lambda: me_db(TYPICAL)),
         (f"/me db work, heaviest {HEAVIEST}", lambda: me_db(HEAVIEST)),
@@ -99,6 +101,8 @@ async def main() -> None:
     ):
         ms = await timed(fn)
         print(f"{label:34s} {ms:8.3f}  ({ms / base:,.0f}× baseline)")
+        rows.append(dict(figure=f"{label} (ms)", value=round(ms, 2), baseline=round(base, 3),
+                         ratio=round(ms / base), goal="≤ 30"))  # fmt: skip
     api = LocalBotAPI(bot_username="crewbot_bot")
     await api.start()
     api.user(USER, "Bench", started=True)
@@ -109,8 +113,12 @@ async def main() -> None:
         for command in ("/me", "/top", "/top week"):
             ms = await timed(lambda c=command: bot.say(USER, USER, c), runs=15)
             print(f"round trip {command:23s} {ms:8.3f}  (+{ms - trip:.1f} ms over /start)")
+            rows.append(dict(figure=f"round trip {command} (ms)", value=round(ms, 1),
+                             baseline=round(trip, 1), ratio=round(ms / trip, 2),
+                             goal=""))  # fmt: skip
     await api.stop()
     await services.close()
+    print(json.dumps({"bench": "bench_commission", "rows": rows}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -59,11 +59,12 @@ def timed(fn, items) -> list[float]:  # type: ignore[no-untyped-def]
     return out
 
 
-def summary(name: str, ms: list[float]) -> None:
+def summary(name: str, ms: list[float]) -> tuple[float, float]:
     ms = sorted(ms)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
     print(f"{name:<34} median {statistics.median(ms):7.2f} ms   p99 {p99:7.2f} ms   "
           f"max {ms[-1]:7.2f} ms")  # fmt: skip
+    return statistics.median(ms), p99
 
 
 def main() -> None:
@@ -85,9 +86,17 @@ def main() -> None:
     start = time.perf_counter()
     choices = [normalise(e.question) for e in entries]
     print(f"baseline prepare (normalise all)   {(time.perf_counter() - start) * 1000:.0f} ms")
-    summary("FaqIndex.search (target ≤10/≤30)", timed(index.search, asked))
+    ours = summary("FaqIndex.search (target ≤10/≤30)", timed(index.search, asked))
     baseline = lambda q: process.extractOne(normalise(q), choices, scorer=fuzz.WRatio)  # noqa: E731
-    summary("baseline extractOne(WRatio)", timed(baseline, asked))
+    base = summary("baseline extractOne(WRatio)", timed(baseline, asked))
+    rows = [
+        dict(figure=f"search {what}, {len(entries)} entries (ms)", value=round(a, 2),
+             baseline=round(b, 2), ratio=round(a / b, 2), goal=goal)
+        for what, a, b, goal in (("median", ours[0], base[0], "≤ 10"),
+                                 ("p99", ours[1], base[1], "≤ 30"))
+    ] + [dict(figure="index build (ms)", value=round(build), baseline="", ratio="",
+              goal="≤ 1000")]  # fmt: skip
+    print(json.dumps({"bench": "bench_faq", "rows": rows}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import csv
 import io
+import json
 import os
 import re
 import sqlite3
@@ -134,6 +135,13 @@ def main() -> None:
     print(f"ours, re-import      {again:7.2f} s  {rows / again:10,.0f} rows/s")
     print(f"first import / baseline speed   {ratio:.2f}x  (target >= 1.1x; median of rounds)")
     print(f"re-import / first import speed  {speedup:.2f}x  (target >= 1.5x; median of rounds)")
+    figures = [
+        dict(figure=f"first import, {rows:,} rows (rows/s)", value=round(rows / first),
+             baseline=round(rows / base), ratio=round(ratio, 2), goal="≥ 1.1×"),
+        dict(figure=f"re-import, {rows:,} rows (rows/s)", value=round(rows / again),
+             baseline=round(rows / first), ratio=round(speedup, 2), goal="≥ 1.5× the first"),
+    ]  # fmt: skip
+    print(json.dumps({"bench": "bench_import", "rows": figures}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

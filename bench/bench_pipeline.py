@@ -13,6 +13,7 @@ Targets: each command net ≤ 50 ms (median), the chase scan ≤ 200 ms.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import statistics
 import sys
@@ -100,6 +101,7 @@ async def main(source: Path) -> None:
             await services.close()
     base = statistics.median(timings["start"])
     print(f"samples: {await_count(source)}; rounds: {ROUNDS}; baseline /start median {base:.1f} ms")
+    rows = []
     for line in COMMANDS[1:]:
         name = line.split()[0][1:]
         if not timings[name]:
@@ -108,10 +110,16 @@ async def main(source: Path) -> None:
         med = statistics.median(timings[name])
         print(f"{line:<24} median {med:6.1f} ms  net {med - base:6.1f} ms  "
               f"max {max(timings[name]):6.1f} ms")  # fmt: skip
+        rows.append(dict(figure=f"{line}, handler median (ms)", value=round(med, 1),
+                         baseline=round(base, 1), ratio=round(med / base, 2),
+                         goal="≤ 50 net of /start"))  # fmt: skip
     print(
         f"chase scan query ({due} due rows) median {query_ms:.1f} ms; whole tick {full_ms:.1f} ms"
     )
     print("plan:", "; ".join(row["detail"] for row in plan))
+    rows.append(dict(figure=f"chase scan, whole tick, {due} due (ms)", value=round(full_ms, 1),
+                     baseline="", ratio="", goal="≤ 200"))  # fmt: skip
+    print(json.dumps({"bench": "bench_pipeline", "rows": rows}, ensure_ascii=False))
 
 
 def await_count(source: Path) -> int:

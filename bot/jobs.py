@@ -116,7 +116,9 @@ class Pacer:
 
 def pacer(app: Application) -> Pacer:
     """The one pacer of the bot's own sends (the outbox, progress edits): share it."""
-    return app.bot_data.setdefault("pacer", Pacer())
+    # The limits are read here, not bound as defaults: a test lifts them for a stand-in
+    # without flood limits.
+    return app.bot_data.setdefault("pacer", Pacer(SEND_LIMIT, SEND_PERIOD))
 
 
 async def run_due(app: Application, *, force: bool = False) -> int:

@@ -49,7 +49,10 @@ _ORDER = (
     "amount_fen", "refund_fen", "status", "valid_fen", "creator",
 )  # fmt: skip
 _HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
-_TEMP = ("staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped")
+_TEMP = (
+    "staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped",
+    "touched_days", "touched_buyers",
+)  # fmt: skip
 # Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
 # a re-import converts every row again instead of trusting the stored hashes.
 _RAW_FP_VERSION = 2
@@ -464,3 +467,54 @@ async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
         "INSERT INTO sharer_week SELECT d.sharer_id, w.week, SUM(d.valid_fen), SUM(d.orders)"
         " FROM sharer_day d JOIN temp.day_week w ON w.day = d.day GROUP BY d.sharer_id, w.week"
     )
+
+
+# --- the digest's rollups (migration 0017): order_day and buyer_month ----------------------
+_DAY_TOTALS = (
+    "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id) FROM orders"
+)
+
+
+async def build_day_rollups(conn: aiosqlite.Connection) -> None:
+    """After a bulk load: order_day by one walk of the index orders_day (no sort, no table
+    reads), buyer_month by one GROUP BY."""
+    await conn.execute("DELETE FROM order_day")
+    await conn.execute(f"INSERT INTO order_day {_DAY_TOTALS} GROUP BY day")
+    await conn.execute("DELETE FROM buyer_month")
+    await conn.execute(
+        "INSERT INTO buyer_month SELECT month, buyer_id, COUNT(*) FROM orders"
+        " GROUP BY month, buyer_id"
+    )
+
+
+async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
+    """Beside the import's shift of the other rollups: "-" before the touched orders are
+    written (the stored rows' (month, buyer) counts out), "+" after (the new rows' counts in).
+    Both passes note the rows' days and keys; then each noted day of order_day is recomputed
+    from orders_day, exact whatever moved, at a few milliseconds a day."""
+    rows = "temp.touched t JOIN orders o ON o.order_id = t.order_id"
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched_days (day INTEGER PRIMARY KEY)")
+    await conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS touched_buyers (month INTEGER, buyer_id TEXT,"
+        " PRIMARY KEY (month, buyer_id)) WITHOUT ROWID"
+    )
+    await conn.execute(f"INSERT OR IGNORE INTO temp.touched_days SELECT o.day FROM {rows}")
+    await conn.execute(
+        f"INSERT OR IGNORE INTO temp.touched_buyers SELECT o.month, o.buyer_id FROM {rows}"
+    )
+    await conn.execute(
+        f"INSERT INTO buyer_month (month, buyer_id, orders) SELECT o.month, o.buyer_id,"
+        f" {sign}COUNT(*) FROM {rows} WHERE true GROUP BY o.month, o.buyer_id"
+        " ON CONFLICT(month, buyer_id) DO UPDATE SET orders = orders + excluded.orders"
+    )
+    if sign == "-":
+        return
+    await conn.execute(
+        "DELETE FROM buyer_month WHERE orders = 0 AND (month, buyer_id) IN"
+        " (SELECT month, buyer_id FROM temp.touched_buyers)"
+    )
+    days = "day IN (SELECT day FROM temp.touched_days)"
+    await conn.execute(f"DELETE FROM order_day WHERE {days}")
+    await conn.execute(f"INSERT INTO order_day {_DAY_TOTALS} WHERE {days} GROUP BY day")
+    await conn.execute("DELETE FROM temp.touched_days")
+    await conn.execute("DELETE FROM temp.touched_buyers")

@@ -307,6 +307,7 @@ async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
             f" FROM orders WHERE {where} GROUP BY {_GROUP_BY[table]} HAVING {count} > 0"
         )
     await order_sql.rebuild_weeks(conn)
+    await order_sql.build_day_rollups(conn)
     for _, sql in triggers:
         await conn.execute(sql)
 
@@ -394,3 +395,4 @@ async def _shift(conn: aiosqlite.Connection, sign: str) -> None:
             f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM"
             f" (SELECT o.* FROM {rows}))"
         )
+    await order_sql.shift_day_rollups(conn, sign)

@@ -72,7 +72,7 @@ async def test_connections_dropped_after_acceptance_repeat_nothing(
 
 async def test_each_fault_ends_delivered_once_or_reported(bot: Driver, api: FaultyBotAPI) -> None:
     p = list(PEOPLE)
-    api.fault("flood", chats={p[0]}, retry_after=3, times=3)  # beyond the limiter's 2 retries
+    api.fault("flood", chats={p[0]}, retry_after=1, times=3)  # beyond the limiter's 2 retries
     api.fault("server", chats={p[1]}, status=502)
     api.fault("drop_before", chats={p[2], p[4]}, times=2)
     api.fault("drop_after", chats={p[3], p[5]}, times=2)

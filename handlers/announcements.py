@@ -153,7 +153,8 @@ async def _send(update: Update, ctx: BotContext, draft: Broadcast, now: datetime
     if query.message is not None:
         await repo.set_message(draft.id, query.message.message_id)
     watch(ctx.application, draft.id)
-    await jobs.run_due(ctx.application)
+    # Not awaited: [Stop] is pressed in this chat, whose updates wait for this one to end.
+    ctx.application.create_task(jobs.run_due(ctx.application), update=update)
 
 
 def _not_a_draft(broadcast: Broadcast) -> NoReturn:

@@ -9,6 +9,7 @@ database assigns gets `RETURNING id` appended, which fills `lastrowid` as SQLite
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from collections.abc import Awaitable, Generator, Iterable, Mapping, Sequence
@@ -131,6 +132,9 @@ class PgConnection:
         self.raw = raw  # the asyncpg connection, for what has no SQLite shape (COPY)
         self.db = db
         self.in_transaction = True
+        # One statement at a time: a task started inside the transaction inherits it (the
+        # ContextVar) and may read through it too, as all share one connection on SQLite.
+        self._lock = asyncio.Lock()
 
     def _plan(self, sql: str) -> Plan:
         return plan(sql, self.db.identity_tables)
@@ -142,14 +146,18 @@ class PgConnection:
         p = self._plan(sql)
         args = arguments(p.translated, params)
         try:
-            if p.rows:
-                rows = await self.raw.fetch(p.sql, *args)
-                if p.added_id:
-                    return PgCursor([], len(rows), rows[-1][0] if rows else None)
-                return PgCursor(rows, -1 if _ROWS.match(p.sql) else len(rows), None)
-            status = await self.raw.execute(p.sql, *args)
+            async with self._lock:
+                return await self._send(p, args)
         except asyncpg.PostgresError as exc:
             raise_translated(exc)
+
+    async def _send(self, p: Plan, args: list[Any]) -> PgCursor:
+        if p.rows:
+            rows = await self.raw.fetch(p.sql, *args)
+            if p.added_id:
+                return PgCursor([], len(rows), rows[-1][0] if rows else None)
+            return PgCursor(rows, -1 if _ROWS.match(p.sql) else len(rows), None)
+        status = await self.raw.execute(p.sql, *args)
         return PgCursor([], _status_count(status), None)
 
     def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> _Pending:
@@ -165,9 +173,10 @@ class PgConnection:
         text = p.sql[: -len(" RETURNING id")] if p.added_id else p.sql
         total = 0
         try:
-            for params in seq_of_params:
-                status = await self.raw.execute(text, *arguments(p.translated, params))
-                total += max(_status_count(status), 0)
+            async with self._lock:
+                for params in seq_of_params:
+                    status = await self.raw.execute(text, *arguments(p.translated, params))
+                    total += max(_status_count(status), 0)
         except asyncpg.PostgresError as exc:
             raise_translated(exc)
         return PgCursor([], total, None)

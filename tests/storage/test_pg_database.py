@@ -315,7 +315,7 @@ async def test_the_schema_is_sqlites(pg_db, tmp_path, monkeypatch) -> None:  # n
     lite = await sqlite_db_module.Database.open(tmp_path / "same.sqlite3")
     try:
         await lite.migrate()
-        sqlite_tables = await _sqlite_schema(sqlite_db)
+        sqlite_tables = await _sqlite_schema(lite)
         sqlite_indexes = {
             r[0]
             for r in await lite.fetchall(

@@ -131,10 +131,13 @@ class PgConnection:
     def __init__(self, raw: asyncpg.Connection, db: Database) -> None:
         self.raw = raw  # the asyncpg connection, for what has no SQLite shape (COPY)
         self.db = db
-        self.in_transaction = True
         # One statement at a time: a task started inside the transaction inherits it (the
         # ContextVar) and may read through it too, as all share one connection on SQLite.
         self._lock = asyncio.Lock()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.is_in_transaction()
 
     def _plan(self, sql: str) -> Plan:
         return plan(sql, self.db.identity_tables)

@@ -47,9 +47,24 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WRITER_LOCK = 2_739_268_001
 MIGRATE_LOCK = 2_739_268_002
 
-_current: contextvars.ContextVar[PgConnection | None] = contextvars.ContextVar(
-    "crewbot_pg_transaction", default=None
+# The transaction the running task is inside, if any. A task started meanwhile copies the
+# context but is another writer (it waits for the lock, as it would on SQLite), so the
+# binding names its task.
+_current: contextvars.ContextVar[tuple[PgConnection, asyncio.Task[Any] | None] | None] = (
+    contextvars.ContextVar("crewbot_pg_transaction", default=None)
 )
+
+
+def _bind(conn: PgConnection) -> contextvars.Token[Any]:
+    return _current.set((conn, asyncio.current_task()))
+
+
+def bound_connection(db: Any) -> PgConnection | None:
+    """The connection of the transaction of `db` the running task is inside, if any."""
+    binding = _current.get()
+    if binding is None or binding[1] is not asyncio.current_task() or binding[0].db is not db:
+        return None
+    return binding[0]
 
 
 class BackupUnavailable(RuntimeError):
@@ -102,8 +117,8 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgConnection]:
-        current = _current.get()
-        if current is not None and current.db is self:
+        current = bound_connection(self)
+        if current is not None:
             # Nested: a savepoint on the same connection (SQLite would deadlock here instead).
             async with current.raw.transaction():
                 yield current
@@ -112,16 +127,25 @@ class Database:
             if self.serialize_writes:
                 await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITER_LOCK)
             conn = PgConnection(raw, self)
-            token = _current.set(conn)
+            token = _bind(conn)
             try:
                 yield conn
             finally:
-                conn.in_transaction = False
                 _current.reset(token)
 
+    @asynccontextmanager
+    async def sibling(self) -> AsyncIterator[Sibling]:
+        """One connection of the pool to itself, for long work (an import's staging in temp
+        tables) that runs statements outside transactions too: `conn` is that connection,
+        `transaction()` writes on it under the same writer lock as the Database's."""
+        async with self.pool.acquire() as raw:
+            try:
+                yield Sibling(self, PgConnection(raw, self))
+            finally:
+                await raw.execute("DISCARD TEMP")  # the pool hands this connection on
+
     def _bound(self) -> PgConnection | None:
-        current = _current.get()
-        return current if current is not None and current.db is self else None
+        return bound_connection(self)
 
     async def fetchall(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> list[Row]:
         bound = self._bound()
@@ -209,6 +233,41 @@ class Database:
         _, err = await process.communicate()
         if process.returncode:
             raise RuntimeError(f"pg_dump failed ({process.returncode}): {err.decode().strip()}")
+
+
+class Sibling:
+    """Database.sibling(): the Database's interface on one connection of its own."""
+
+    dialect_name = "postgresql"
+
+    def __init__(self, db: Database, conn: PgConnection) -> None:
+        self.db = db
+        self.conn = conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgConnection]:
+        raw = self.conn.raw
+        async with raw.transaction():
+            if self.db.serialize_writes:  # taken again inside: a no-op
+                await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITER_LOCK)
+            token = _bind(self.conn)
+            try:
+                yield self.conn
+            finally:
+                _current.reset(token)
+
+    async def fetchall(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        return await self.conn.execute_fetchall(sql, params)
+
+    async def fetchone(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> Row | None:
+        rows = await self.conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
 
 
 async def _version(raw: asyncpg.Connection) -> int:

@@ -404,3 +404,27 @@ async def test_backup_is_a_pg_dump_archive(pg_db, tmp_path) -> None:  # noqa: F8
     target = tmp_path / "backups" / "crewbot.dump"
     await pg_db.backup(target)
     assert target.read_bytes()[:5] == b"PGDMP"
+
+
+async def test_a_sibling_keeps_its_temp_tables_and_shares_the_writer_lock(pg_db) -> None:  # noqa: F811
+    async with pg_db.sibling() as side:
+        await side.conn.execute("CREATE TEMP TABLE staging (n BIGINT)")
+        await side.conn.executemany("INSERT INTO staging VALUES (?)", [(1,), (2,)])
+        assert not side.conn.in_transaction
+        async with side.transaction() as conn:
+            assert conn.in_transaction
+            await conn.execute("INSERT INTO settings SELECT 'n' || n, 'v', 0 FROM staging")
+            # The bot's writer waits for this transaction, as on SQLite's shared lock.
+            waiting = asyncio.ensure_future(_write_setting(pg_db, "bot"))
+            await asyncio.sleep(0.1)
+            assert not waiting.done()
+        await waiting
+        assert await side.fetchval("SELECT COUNT(*) FROM staging") == 2
+    assert sorted(await _settings(pg_db)) == ["bot", "n1", "n2"]
+    # The connection went back to the pool without them.
+    assert await pg_db.fetchval("SELECT to_regclass('pg_temp.staging')") is None
+
+
+async def _write_setting(db, key: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO settings VALUES (?, 'v', 0)", (key,))

@@ -66,8 +66,7 @@ def may_have_arrived(exc: TelegramError) -> bool:
 async def ready(services: Services, message: OutboxMessage, rnd: Round) -> OutboxMessage | None:
     """The message to send now (its chat followed), or None: cancelled since the batch was
     read (a stopped /dm_all, a cancelled live), or its chat refused an earlier message."""
-    state = await services.outbox.state(message.key)
-    if state is None or state.status != "pending" or state.claimed:
+    if not await services.outbox.to_send(message.id):
         return None
     message = replace(message, chat_id=rnd.moved.get(message.chat_id, message.chat_id))
     if message.chat_id in rnd.refused:

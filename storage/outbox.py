@@ -168,6 +168,15 @@ class Outbox:
             for row in rows
         ]
 
+    async def to_send(self, outbox_id: int) -> bool:
+        """Still to send: pending and not claimed (a row read in a batch may have been
+        cancelled since)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM outbox WHERE id = ? AND status = 'pending' AND claimed_at IS NULL",
+            (outbox_id,),
+        )
+        return row is not None
+
     async def claim(self, outbox_id: int, *, run: str, now: datetime) -> bool:
         """Claim a row right before its request; False when it is no longer to send (cancelled
         since it was read, or claimed already)."""

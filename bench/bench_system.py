@@ -49,6 +49,7 @@ from generate import BD_CHAT, BD_USER, FIRST_BD, SHARER_USER
 from bot.offline.local_api import LocalBotAPI, SentMessage
 
 BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 PY = sys.executable
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -85,6 +86,7 @@ class Result:
     seconds: float
     latencies: list[float]
     out_of_order: int  # chats where an answer quoted a later command than one still waiting
+    chats: int
     unquoted: int  # answers quoting nothing (matched to the chat's oldest waiting command)
     kind: str = ""
     latency: float = 0.0
@@ -108,12 +110,12 @@ class Result:
         return self.pct(0.99)
 
     def line(self, label: str | None = None) -> str:
-        mode = "closed loop" if self.closed else "burst"
-        name = label or f"{self.kind}, {mode}, {self.latency * 1000:.0f} ms"
+        mode = f"closed loop, {self.chats} chats" if self.closed else "burst"
+        name = label or f"{self.kind}, {self.latency * 1000:.0f} ms, {mode}"
         cpu = f", CPU/update {self.cpu_ms:.2f} ms" if self.cpu_ms else ""
         cpu += f" (stand-in {self.server_cpu_ms:.2f} ms)"
         return (
-            f"{name:<34} {self.updates:5d} updates in {self.seconds:6.2f} s ="
+            f"{name:<38} {self.updates:5d} updates in {self.seconds:6.2f} s ="
             f" {self.rate:7.1f}/s; p50 {self.p50:7.1f} ms, p99 {self.p99:7.1f} ms;"
             f" out of order: {self.out_of_order} chats, unquoted {self.unquoted}{cpu}"
         )
@@ -178,7 +180,8 @@ async def run_load(
             raise RuntimeError(f"{len(latencies)} of {expected} answered in {timeout} s") from None
     finally:
         unsubscribe()
-    result = Result(closed, expected, last[0] - started, latencies, len(disordered), unquoted)
+    seconds = last[0] - started
+    result = Result(closed, expected, seconds, latencies, len(disordered), len(chats), unquoted)
     result.server_cpu_ms = (time.process_time() - own_cpu) * 1000 / expected
     return result
 
@@ -243,33 +246,42 @@ async def stop(proc) -> None:  # type: ignore[no-untyped-def]
 
 
 async def measure(
-    kind: str, db: Path, chats: list[Chat], latency: float
-) -> tuple[list[Result], float]:
-    """Warm up, then burst and closed loop with no latency and with `latency`; peak RSS."""
-    api = LatentAPI()
-    await api.start()
-    declare(api, chats)
-    argv = [PY, str(BENCH / "echo_bot.py"), "--base-url", api.base_url]
-    if kind == "crewbot":
-        argv += ["--crewbot", "--db", str(db)]
-    proc = await spawn(argv)
+    db: Path, chats: list[Chat], latency: float, light: int
+) -> tuple[list[Result], dict[str, float]]:
+    """Both bots up at once, each on a stand-in of its own; each phase is run by the echo bot
+    and then by crewbot, back to back, so that what others run on the machine meanwhile
+    weighs on both alike. Returns the results and each bot's peak RSS."""
+    few = chats[: light // 2] + chats[-(light - light // 2) :]
+    phases = [(delay, closed, group) for delay in (0.0, latency)
+              for closed, group in ((False, chats), (True, chats), (True, few))]  # fmt: skip
+    bots = {}
     results = []
     try:
-        await ready(api, proc)
-        await run_load(api, [Chat(c.chat_id, c.says[:1]) for c in chats], closed=True)
-        for delay in (0.0, latency):
-            api.latency = delay
-            for closed in (False, True):
+        for kind in ("echo", "crewbot"):
+            api = LatentAPI()
+            await api.start()
+            declare(api, chats)
+            argv = [PY, str(BENCH / "echo_bot.py"), "--base-url", api.base_url]
+            if kind == "crewbot":
+                argv += ["--crewbot", "--db", str(db)]
+            bots[kind] = (api, await spawn(argv))
+        for api, proc in bots.values():
+            await ready(api, proc)
+            await run_load(api, [Chat(c.chat_id, c.says[:1]) for c in chats], closed=True)
+        for delay, closed, group in phases:
+            for kind, (api, proc) in bots.items():
+                api.latency = delay
                 cpu = cpu_seconds(proc.pid)
-                result = await run_load(api, chats, closed=closed)
+                result = await run_load(api, group, closed=closed)
                 result.kind, result.latency = kind, delay
                 result.cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / result.updates
                 results.append(result)
                 print(result.line(), flush=True)
-        rss = peak_rss_mb(proc.pid)
+        rss = {kind: peak_rss_mb(proc.pid) for kind, (_, proc) in bots.items()}
     finally:
-        await stop(proc)
-        await api.stop()
+        for api, proc in bots.values():
+            await stop(proc)
+            await api.stop()
     return results, rss
 
 
@@ -294,20 +306,29 @@ async def profile(db: Path, chats: list[Chat], out: Path, kind: str = "crewbot")
 CATEGORIES = [  # (name, substring of the code's file name), first match wins
     ("httpcore", "/httpcore/"), ("httpx", "/httpx/"), ("h11", "/h11/"), ("anyio", "/anyio/"),
     ("PTB", "/telegram/"), ("aiosqlite", "/aiosqlite/"), ("asyncio", "/asyncio/"),
-    ("babel", "/babel/"), ("json", "/json/"), ("crewbot", str(BENCH.parent)),
-    ("import machinery", "importlib"), ("logging", "/logging/"),
+    ("babel", "/babel/"), ("json", "/json/"), ("import machinery", "importlib"),
+    ("logging", "/logging/"), ("aiohttp", "/aiohttp/"),
+    *((f"crewbot {d}", f"{ROOT}/{d}/") for d in ("bot", "handlers", "storage")),
+    ("bench/echo_bot.py", f"{ROOT}/bench/"),
 ]  # fmt: skip
 
 
+def category(file: str) -> str:
+    return next((c for c, part in CATEGORIES if part in file), "other")
+
+
 def where_time_goes(path: Path, top: int = 12) -> list[str]:
-    stats = pstats.Stats(str(path))
+    """Own time by package; a built-in's time (socket calls, queue puts) goes to the packages
+    of its callers, in proportion to what each caller spent in it."""
+    stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
     by_cat: dict[str, float] = {}
     rows = []
-    for (file, line, name), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        cat = next((c for c, part in CATEGORIES if part in file), None)
-        if cat is None:
-            cat = "built-ins" if file == "~" else "other"
-        by_cat[cat] = by_cat.get(cat, 0.0) + tt
+    for (file, line, name), (_cc, _nc, tt, _ct, callers) in stats.items():
+        if file == "~" and callers:
+            for (caller, _, _), (_, _, own, _) in callers.items():
+                by_cat[category(caller)] = by_cat.get(category(caller), 0.0) + own
+        else:
+            by_cat[category(file)] = by_cat.get(category(file), 0.0) + tt
         rows.append((tt, f"{Path(file).name}:{line} {name}"))
     total = sum(by_cat.values()) or 1.0
     lines = [f"profile: {total:.1f} s of main-thread CPU (cProfile), own time by package:"]
@@ -359,19 +380,22 @@ def row(figure: str, value: float, baseline: float | str = "", goal: str = "") -
 
 
 def rows_of(results: list[Result], crew_rss: float, echo_rss: float, latency: float) -> list[dict]:
-    def get(kind: str, delay: float, closed: bool) -> Result:
-        return next(r for r in results if (r.kind, r.latency, r.closed) == (kind, delay, closed))
+    def get(kind: str, delay: float, closed: bool, light: bool = False) -> Result:
+        return next(r for r in results if (r.kind, r.latency, r.closed) == (kind, delay, closed)
+                    and (r.chats < 100) == light)  # fmt: skip
 
     rows = []
     for delay, goal in ((0.0, "≥ 0.5× echo"), (latency, "≥ 1,000/s")):
         crew, echo = get("crewbot", delay, False), get("echo", delay, False)
         ms = f"{delay * 1000:.0f} ms"
-        rows.append(row(f"updates/s, burst, {ms} API latency", round(crew.rate), round(echo.rate),
-                        goal))  # fmt: skip
-        crew, echo = get("crewbot", delay, True), get("echo", delay, True)
-        for p in ("p50", "p99"):
-            value, base = round(getattr(crew, p)), round(getattr(echo, p))
-            rows.append(row(f"reply latency {p}, closed loop, {ms} (ms)", value, base))
+        rows.append(row(f"updates/s, burst from {crew.chats} chats, {ms} API latency",
+                        round(crew.rate), round(echo.rate), goal))  # fmt: skip
+        for light in (False, True):
+            crew, echo = get("crewbot", delay, True, light), get("echo", delay, True, light)
+            for p in ("p50", "p99"):
+                value, base = round(getattr(crew, p)), round(getattr(echo, p))
+                figure = f"reply {p} (ms), {crew.chats} chats waiting, {ms}"
+                rows.append(row(figure, value, base))
     crew, echo = get("crewbot", 0.0, False), get("echo", 0.0, False)
     rows.append(row("CPU per update, burst (ms)", round(crew.cpu_ms, 2), round(echo.cpu_ms, 2)))
     rows.append(row("peak RSS after the runs above (MB)", round(crew_rss), round(echo_rss)))
@@ -384,10 +408,8 @@ def rows_of(results: list[Result], crew_rss: float, echo_rss: float, latency: fl
 async def main(args: argparse.Namespace) -> int:
     chats = plan(args.chats, args.per_chat)
     print(f"{len(chats)} chats × {args.per_chat} commands; latency {args.latency * 1000:.0f} ms")
-    results: list[Result] = []
-    echo, echo_rss = await measure("echo", args.db, chats, args.latency)
-    crew, crew_rss = await measure("crewbot", args.db, chats, args.latency)
-    results = echo + crew
+    results, rss = await measure(args.db, chats, args.latency, args.light)
+    crew_rss, echo_rss = rss["crewbot"], rss["echo"]
     rows = rows_of(results, crew_rss, echo_rss, args.latency)
     if args.profile:
         with tempfile.TemporaryDirectory(prefix="h20-prof-") as tmp:
@@ -402,6 +424,8 @@ async def main(args: argparse.Namespace) -> int:
               f" {rss:.0f} MB (echo bot: {echo_rss:.0f} MB)")  # fmt: skip
         figure = f"peak RSS, python -m bot run, {args.rss_db.name}, 1,000 commands (MB)"
         rows.append(row(figure, round(rss), round(echo_rss), "≤ 150"))
+        figure = "updates/s in that run (production rate limiter, burst of 1,000)"
+        rows.append(row(figure, round(result.rate, 1)))
     if args.dm:
         dm = await broadcast(args.dm)
         figure = f"/dm_all to {args.dm} sharers, DMs/s (stand-in allowing 30/s)"
@@ -419,6 +443,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--chats", type=int, default=500)
     parser.add_argument("--per-chat", type=int, default=4)
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--light", type=int, default=20, help="chats in the light-load loop")
     parser.add_argument("--dm", type=int, default=2000, help="/dm_all recipients (0: skip)")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--quick", action="store_true", help="2 commands per chat, /dm_all to 300")

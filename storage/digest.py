@@ -1,8 +1,12 @@
-"""Read-only queries behind the managers' digest (bot/domain/digest.py defines the figures).
+"""Read-only queries behind the managers' digest and reports (bot/domain/digest.py defines
+the figures).
 
 Nothing here writes or takes the writer lock: commands keep being answered while a digest is
-built. Sharer and SKU figures come from the rollups (sharer_day, sku_day); GMV, refunds and
-customers need the day's orders themselves.
+built. Every figure comes from a rollup (migration 0017 and the import's): order_day for a
+day's totals and buyers, sharer_day / sharer_month / sharer_week for sharers, sharer_first for
+new sharers, sku_day_total for SKUs, buyer_month for a month's distinct buyers. A period read
+from a month's or week's rollup takes out the days of it that the report leaves out, when
+those are fewer than the days it covers (_Sums).
 """
 
 from __future__ import annotations
@@ -39,34 +43,27 @@ class DigestReads:
         """Each day in [first, last] that had orders."""
         lo, hi = ymd(first), ymd(last)
         totals = await self.db.fetchall(
-            "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id)"
-            " FROM orders WHERE month BETWEEN ? AND ? AND day BETWEEN ? AND ? GROUP BY day",
-            (lo // 100, hi // 100, lo, hi),
+            "SELECT day, amount_fen, valid_fen, orders, customers FROM order_day"
+            " WHERE day BETWEEN ? AND ?",
+            (lo, hi),
         )
-        active = {
-            row[0]: row[1]
-            for row in await self.db.fetchall(
-                "SELECT day, COUNT(*) FROM sharer_day WHERE day BETWEEN ? AND ?"
-                " AND orders > 0 AND sharer_id <> '' GROUP BY day",
-                (lo, hi),
-            )
-        }
-        # New: the sharer has no earlier day with a valid order (the rollup's key is
-        # (sharer_id, day), so each check is one index probe).
-        new = {
-            row[0]: row[1]
-            for row in await self.db.fetchall(
-                "SELECT d.day, COUNT(*) FROM sharer_day d WHERE d.day BETWEEN ? AND ?"
-                " AND d.orders > 0 AND d.sharer_id <> '' AND NOT EXISTS (SELECT 1 FROM"
-                " sharer_day e WHERE e.sharer_id = d.sharer_id AND e.day < d.day"
-                " AND e.orders > 0) GROUP BY d.day",
-                (lo, hi),
-            )
-        }
+        active = await self._by_day(
+            "SELECT day, COUNT(*) FROM sharer_day WHERE day BETWEEN ? AND ? AND orders > 0"
+            " AND sharer_id <> '' GROUP BY day",
+            lo,
+            hi,
+        )
+        # New: the sharer's first day with a valid order (sharer_first) is that day.
+        new = await self._by_day(
+            "SELECT day, COUNT(*) FROM sharer_first WHERE day BETWEEN ? AND ?"
+            " AND sharer_id <> '' GROUP BY day",
+            lo,
+            hi,
+        )
         return {
             _date(day): SalesDay(
-                gmv_fen=gmv or 0,
-                valid_fen=valid or 0,
+                gmv_fen=gmv,
+                valid_fen=valid,
                 orders=orders,
                 customers=customers,
                 active_sharers=active.get(day, 0),
@@ -74,6 +71,9 @@ class DigestReads:
             )
             for day, gmv, valid, orders, customers in totals
         }
+
+    async def _by_day(self, sql: str, lo: int, hi: int) -> dict[int, int]:
+        return {row[0]: row[1] for row in await self.db.fetchall(sql, (lo, hi))}
 
     async def top_sharers(self, day: date, limit: int = TOP) -> list[tuple[str, int]]:
         rows = await self.db.fetchall(
@@ -86,18 +86,18 @@ class DigestReads:
     async def top_sharers_between(
         self, first: date, last: date, limit: int = TOP
     ) -> list[tuple[str, int]]:
+        sums, params = await _Sums.of(self.db, first, last)
         rows = await self.db.fetchall(
-            "SELECT sharer_id, SUM(valid_fen) AS fen FROM sharer_day WHERE day BETWEEN ? AND ?"
-            " AND sharer_id <> '' GROUP BY sharer_id HAVING fen > 0"
-            " ORDER BY fen DESC, sharer_id LIMIT ?",
-            (ymd(first), ymd(last), limit),
+            f"SELECT sharer_id, fen FROM ({sums}) WHERE fen > 0 ORDER BY fen DESC, sharer_id"
+            " LIMIT ?",
+            (*params, limit),
         )
         return [(row[0], row[1]) for row in rows]
 
     async def top_skus(self, day: date, limit: int = TOP) -> list[tuple[str, int, int]]:
         rows = await self.db.fetchall(
-            "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day WHERE day = ?"
-            " AND sku <> '' GROUP BY sku HAVING fen > 0 ORDER BY fen DESC, sku LIMIT ?",
+            "SELECT sku, valid_fen, orders FROM sku_day_total WHERE day = ? AND sku <> ''"
+            " AND valid_fen > 0 ORDER BY valid_fen DESC, sku LIMIT ?",
             (ymd(day), limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]
@@ -155,25 +155,54 @@ class DigestReads:
         """The period's totals; customers and sharers are counted once however many days
         they bought or sold on."""
         lo, hi = ymd(first), ymd(last)
-        gmv, valid, orders, customers = await self.db.fetchone(
-            "SELECT SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id)"
-            " FROM orders WHERE month BETWEEN ? AND ? AND day BETWEEN ? AND ?",
-            (lo // 100, hi // 100, lo, hi),
-        )
-        active, new = await self.db.fetchone(
-            "SELECT COUNT(*), SUM(NOT EXISTS (SELECT 1 FROM sharer_day e WHERE e.sharer_id ="
-            " a.sharer_id AND e.day < ?1 AND e.orders > 0)) FROM (SELECT DISTINCT sharer_id"
-            " FROM sharer_day WHERE day BETWEEN ?1 AND ?2 AND orders > 0 AND sharer_id <> '') a",
+        gmv, valid, orders = await self.db.fetchone(
+            "SELECT total(amount_fen), total(valid_fen), total(orders) FROM order_day"
+            " WHERE day BETWEEN ? AND ?",
             (lo, hi),
         )
-        return SalesDay(gmv or 0, valid or 0, orders, customers, active, new or 0)
+        sums, params = await _Sums.of(self.db, first, last)
+        active = await self.db.fetchval(f"SELECT COUNT(*) FROM ({sums}) WHERE n > 0", params)
+        new = await self.db.fetchval(
+            "SELECT COUNT(*) FROM sharer_first WHERE day BETWEEN ? AND ? AND sharer_id <> ''",
+            (lo, hi),
+        )
+        customers = await self._customers(first, last)
+        return SalesDay(int(gmv), int(valid), int(orders), customers, active, new)
+
+    async def _customers(self, first: date, last: date) -> int:
+        """Distinct buyers in [first, last]. Within one month, when the month's other days hold
+        fewer orders than these: the month's buyers (buyer_month) less those whose every order
+        of the month is on one of the other days. Else counted over the index orders_day."""
+        lo, hi = ymd(first), ymd(last)
+        if lo == hi:
+            found = await self.db.fetchval("SELECT customers FROM order_day WHERE day = ?", (lo,))
+            return int(found or 0)
+        month = lo // 100
+        if hi // 100 == month and await _fewer_outside(self.db, lo, hi, _month_days(month)):
+            return int(
+                await self.db.fetchval(
+                    "SELECT (SELECT COUNT(*) FROM buyer_month WHERE month = ?1) - (SELECT"
+                    " COUNT(*) FROM (SELECT buyer_id, COUNT(*) AS n FROM (SELECT buyer_id"
+                    " FROM orders WHERE day BETWEEN ?2 AND ?3 UNION ALL SELECT buyer_id"
+                    " FROM orders WHERE day BETWEEN ?4 AND ?5) GROUP BY buyer_id) a"
+                    " JOIN buyer_month m ON m.month = ?1 AND m.buyer_id = a.buyer_id"
+                    " WHERE m.orders = a.n)",
+                    (month, *_outside(_month_days(month), lo, hi)),
+                )
+            )
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(DISTINCT buyer_id) FROM orders WHERE day BETWEEN ? AND ?", (lo, hi)
+            )
+        )
 
     async def top_skus_between(
         self, first: date, last: date, limit: int = TOP
     ) -> list[tuple[str, int, int]]:
         rows = await self.db.fetchall(
-            "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day WHERE day BETWEEN ?"
-            " AND ? AND sku <> '' GROUP BY sku HAVING fen > 0 ORDER BY fen DESC, sku LIMIT ?",
+            "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day_total WHERE day"
+            " BETWEEN ? AND ? AND sku <> '' GROUP BY sku HAVING fen > 0 ORDER BY fen DESC, sku"
+            " LIMIT ?",
             (ymd(first), ymd(last), limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]
@@ -241,3 +270,61 @@ class DigestReads:
 
 def _rate(part: int, whole: int) -> Decimal:
     return Decimal(part) / Decimal(whole)
+
+
+def _month_days(month: int) -> tuple[int, int]:
+    return month * 100 + 1, month * 100 + 31
+
+
+def _outside(span: tuple[int, int], lo: int, hi: int) -> tuple[int, int, int, int]:
+    """The two day ranges of `span` outside [lo, hi] (an empty one as lo > hi)."""
+    return span[0], lo - 1, hi + 1, span[1]
+
+
+async def _fewer_outside(db: Database, lo: int, hi: int, span: tuple[int, int]) -> bool:
+    """Whether the days of `span` outside [lo, hi] had fewer orders than those inside."""
+    inside, outside = await db.fetchone(
+        "SELECT total(orders * (day BETWEEN ?1 AND ?2)), total(orders * NOT (day BETWEEN ?1"
+        " AND ?2)) FROM order_day WHERE day BETWEEN ?3 AND ?4",
+        (lo, hi, *span),
+    )
+    return bool(outside < inside or not outside)
+
+
+class _Sums:
+    """A subquery of (sharer_id, fen, n): each attributed sharer's valid sales and valid
+    orders in [first, last]. When both ends lie in one ISO week or one month and its other
+    days hold fewer orders: that period's row (sharer_week, sharer_month) less those days;
+    else summed from sharer_day."""
+
+    _DIRECT = (
+        "SELECT sharer_id, SUM(valid_fen) AS fen, SUM(orders) AS n FROM sharer_day"
+        " WHERE day BETWEEN ? AND ? AND sharer_id <> '' GROUP BY sharer_id"
+    )
+
+    @staticmethod
+    def _rest(table: str, key: str) -> str:
+        days = "SELECT sharer_id, valid_fen, orders FROM sharer_day WHERE day BETWEEN ? AND ?"
+        return (
+            f"SELECT r.sharer_id AS sharer_id, r.valid_fen - coalesce(o.fen, 0) AS fen,"
+            f" r.orders - coalesce(o.n, 0) AS n FROM {table} r LEFT JOIN (SELECT sharer_id,"
+            f" SUM(valid_fen) AS fen, SUM(orders) AS n FROM ({days} UNION ALL {days})"
+            f" GROUP BY sharer_id) o ON o.sharer_id = r.sharer_id"
+            f" WHERE r.{key} = ? AND r.sharer_id <> ''"
+        )
+
+    @classmethod
+    async def of(cls, db: Database, first: date, last: date) -> tuple[str, tuple[int, ...]]:
+        lo, hi = ymd(first), ymd(last)
+        year, week, _ = first.isocalendar()
+        if (year, week) == last.isocalendar()[:2]:
+            monday = first - timedelta(days=first.weekday())
+            span = (ymd(monday), ymd(monday + timedelta(days=6)))
+            table, key, value = "sharer_week", "week", year * 100 + week
+        elif lo // 100 == hi // 100:
+            span, table, key, value = _month_days(lo // 100), "sharer_month", "month", lo // 100
+        else:
+            return cls._DIRECT, (lo, hi)
+        if not await _fewer_outside(db, lo, hi, span):
+            return cls._DIRECT, (lo, hi)
+        return cls._rest(table, key), (*_outside(span, lo, hi), value)

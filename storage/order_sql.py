@@ -476,15 +476,23 @@ _DAY_TOTALS = (
 
 
 async def build_day_rollups(conn: aiosqlite.Connection) -> None:
-    """After a bulk load: order_day by one walk of the index orders_day (no sort, no table
-    reads), buyer_month by one GROUP BY."""
-    await conn.execute("DELETE FROM order_day")
-    await conn.execute(f"INSERT INTO order_day {_DAY_TOTALS} GROUP BY day")
-    await conn.execute("DELETE FROM buyer_month")
-    await conn.execute(
-        "INSERT INTO buyer_month SELECT month, buyer_id, COUNT(*) FROM orders"
-        " GROUP BY month, buyer_id"
-    )
+    """After a bulk load (sharer_day and sku_day built, their triggers resting): order_day by
+    one walk of the index orders_day (no sort, no table reads), buyer_month by one GROUP BY,
+    sharer_first and sku_day_total from their rollups' keys in order."""
+    for table, select in (
+        ("order_day", f"{_DAY_TOTALS} GROUP BY day"),
+        ("buyer_month", "SELECT month, buyer_id, COUNT(*) FROM orders GROUP BY month, buyer_id"),
+        (
+            "sharer_first",
+            "SELECT sharer_id, MIN(day) FROM sharer_day WHERE orders > 0 GROUP BY sharer_id",
+        ),
+        (
+            "sku_day_total",
+            "SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day GROUP BY day, sku",
+        ),
+    ):
+        await conn.execute(f"DELETE FROM {table}")
+        await conn.execute(f"INSERT INTO {table} {select}")
 
 
 async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:

@@ -76,3 +76,80 @@ CREATE TRIGGER order_day_delete AFTER DELETE ON orders BEGIN
     UPDATE buyer_month SET orders = orders - 1 WHERE month = old.month AND buyer_id = old.buyer_id;
     DELETE FROM buyer_month WHERE orders = 0 AND month = old.month AND buyer_id = old.buyer_id;
 END;
+
+-- sharer_day by day, covering what the digest reads of a day or a few (active sharers, top
+-- sharers, the days a report leaves out of sharer_month or sharer_week) without a look-up
+-- into the table per row.
+DROP INDEX sharer_day_day;
+CREATE INDEX sharer_day_day ON sharer_day(day, orders, valid_fen);
+
+-- Each sharer's first day with a valid order (sharer_day.orders > 0): the new sharers of a day
+-- or a period are one range of its index, instead of a probe into sharer_day per active
+-- sharer. Kept by the triggers below whoever writes sharer_day (the import's shift, tests);
+-- rebuilt after a bulk load.
+CREATE TABLE sharer_first (
+    sharer_id TEXT PRIMARY KEY,
+    day       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sharer_first_day ON sharer_first(day);
+INSERT INTO sharer_first SELECT sharer_id, MIN(day) FROM sharer_day WHERE orders > 0
+GROUP BY sharer_id;
+
+-- sku_day summed over sharers: a month's top SKUs sum some 6,000 rows instead of 300,000.
+-- Kept by the triggers below whoever writes sku_day; rebuilt after a bulk load.
+CREATE TABLE sku_day_total (
+    day       INTEGER NOT NULL,
+    sku       TEXT NOT NULL,
+    valid_fen INTEGER NOT NULL,
+    orders    INTEGER NOT NULL,
+    PRIMARY KEY (day, sku)
+) WITHOUT ROWID;
+INSERT INTO sku_day_total SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day
+GROUP BY day, sku;
+
+-- A sharer's first day can only move later when the row of that day stops counting; then it
+-- is looked up again (the sharer's first counting row by the primary key). No OR IGNORE in
+-- these bodies: the statement that fires a trigger imposes its own conflict handling on them.
+CREATE TRIGGER sharer_first_insert AFTER INSERT ON sharer_day WHEN new.orders > 0 BEGIN
+    INSERT INTO sharer_first (sharer_id, day) VALUES (new.sharer_id, new.day)
+    ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day);
+END;
+CREATE TRIGGER sharer_first_update AFTER UPDATE ON sharer_day BEGIN
+    DELETE FROM sharer_first WHERE sharer_id = old.sharer_id AND day = old.day
+        AND NOT EXISTS (SELECT 1 FROM sharer_day WHERE sharer_id = old.sharer_id
+            AND day = old.day AND orders > 0);
+    INSERT INTO sharer_first SELECT sharer_id, day FROM sharer_day
+        WHERE sharer_id = old.sharer_id AND orders > 0 AND NOT EXISTS (SELECT 1
+            FROM sharer_first WHERE sharer_id = old.sharer_id) ORDER BY day LIMIT 1;
+    INSERT INTO sharer_first (sharer_id, day) SELECT new.sharer_id, new.day WHERE new.orders > 0
+    ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day);
+END;
+CREATE TRIGGER sharer_first_delete AFTER DELETE ON sharer_day BEGIN
+    DELETE FROM sharer_first WHERE sharer_id = old.sharer_id AND day = old.day;
+    INSERT INTO sharer_first SELECT sharer_id, day FROM sharer_day
+        WHERE sharer_id = old.sharer_id AND orders > 0 AND NOT EXISTS (SELECT 1
+            FROM sharer_first WHERE sharer_id = old.sharer_id) ORDER BY day LIMIT 1;
+END;
+
+CREATE TRIGGER sku_day_total_insert AFTER INSERT ON sku_day BEGIN
+    INSERT INTO sku_day_total (day, sku, valid_fen, orders)
+    VALUES (new.day, new.sku, new.valid_fen, new.orders)
+    ON CONFLICT(day, sku) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + excluded.orders;
+END;
+CREATE TRIGGER sku_day_total_update AFTER UPDATE ON sku_day BEGIN
+    UPDATE sku_day_total SET valid_fen = valid_fen - old.valid_fen, orders = orders - old.orders
+    WHERE day = old.day AND sku = old.sku;
+    INSERT INTO sku_day_total (day, sku, valid_fen, orders)
+    VALUES (new.day, new.sku, new.valid_fen, new.orders)
+    ON CONFLICT(day, sku) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + excluded.orders;
+    DELETE FROM sku_day_total WHERE day = old.day AND sku = old.sku AND orders = 0
+        AND valid_fen = 0;
+END;
+CREATE TRIGGER sku_day_total_delete AFTER DELETE ON sku_day BEGIN
+    UPDATE sku_day_total SET valid_fen = valid_fen - old.valid_fen, orders = orders - old.orders
+    WHERE day = old.day AND sku = old.sku;
+    DELETE FROM sku_day_total WHERE day = old.day AND sku = old.sku AND orders = 0
+        AND valid_fen = 0;
+END;

@@ -30,7 +30,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,10 +118,10 @@ async def server_side(services: Services, runs: int) -> None:
         await report_handler.build(services, t, MANAGER, data)
 
     async def report_chart() -> None:
-        period, first, last = parse_period("month", "2026-10", today)
+        _, first, last = parse_period("month", "2026-10", today)
         await period_chart(services, t, MANAGER, first, last)
 
-    chart_first = DAY.replace(day=DAY.day - digest_handler.CHART_DAYS + 1)
+    chart_first = DAY - timedelta(days=digest_handler.CHART_DAYS - 1)
     base = statistics.median(await timed(lambda: services.db.fetchval("SELECT 1"), runs))
     print(f"\n{runs} runs each; baseline SELECT 1 through the same connection: {base:.3f} ms\n")
     print("| what | median | max | ÷ baseline | target |")

@@ -109,7 +109,7 @@ GROUP BY day, sku;
 
 -- A sharer's first day can only move later when the row of that day stops counting; then it
 -- is looked up again (the sharer's first counting row by the primary key). No OR IGNORE in
--- these bodies: the statement that fires a trigger imposes its own conflict handling on them.
+-- these bodies: an upsert that fires them (the import's shift) imposes its ON CONFLICT on them.
 CREATE TRIGGER sharer_first_insert AFTER INSERT ON sharer_day WHEN new.orders > 0 BEGIN
     INSERT INTO sharer_first (sharer_id, day) VALUES (new.sharer_id, new.day)
     ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day);

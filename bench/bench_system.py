@@ -92,6 +92,7 @@ class Result:
     latency: float = 0.0
     cpu_ms: float = 0.0
     server_cpu_ms: float = 0.0  # the stand-in's (this process's) CPU per update
+    load: float = 0.0  # the machine's 1-minute load average at the end
 
     @property
     def rate(self) -> float:
@@ -113,7 +114,7 @@ class Result:
         mode = f"closed loop, {self.chats} chats" if self.closed else "burst"
         name = label or f"{self.kind}, {self.latency * 1000:.0f} ms, {mode}"
         cpu = f", CPU/update {self.cpu_ms:.2f} ms" if self.cpu_ms else ""
-        cpu += f" (stand-in {self.server_cpu_ms:.2f} ms)"
+        cpu += f" (stand-in {self.server_cpu_ms:.2f} ms); load {self.load:.1f}"
         return (
             f"{name:<38} {self.updates:5d} updates in {self.seconds:6.2f} s ="
             f" {self.rate:7.1f}/s; p50 {self.p50:7.1f} ms, p99 {self.p99:7.1f} ms;"
@@ -183,6 +184,7 @@ async def run_load(
     seconds = last[0] - started
     result = Result(closed, expected, seconds, latencies, len(disordered), len(chats), unquoted)
     result.server_cpu_ms = (time.process_time() - own_cpu) * 1000 / expected
+    result.load = os.getloadavg()[0]
     return result
 
 
@@ -303,18 +305,16 @@ async def profile(db: Path, chats: list[Chat], out: Path, kind: str = "crewbot")
         await api.stop()
 
 
-CATEGORIES = [  # (name, substring of the code's file name), first match wins
-    ("httpcore", "/httpcore/"), ("httpx", "/httpx/"), ("h11", "/h11/"), ("anyio", "/anyio/"),
-    ("PTB", "/telegram/"), ("aiosqlite", "/aiosqlite/"), ("asyncio", "/asyncio/"),
-    ("babel", "/babel/"), ("json", "/json/"), ("import machinery", "importlib"),
-    ("logging", "/logging/"), ("aiohttp", "/aiohttp/"),
-    *((f"crewbot {d}", f"{ROOT}/{d}/") for d in ("bot", "handlers", "storage")),
-    ("bench/echo_bot.py", f"{ROOT}/bench/"),
-]  # fmt: skip
-
-
 def category(file: str) -> str:
-    return next((c for c, part in CATEGORIES if part in file), "other")
+    """crewbot's own directories, else the installed package or standard module."""
+    for part in ("bot", "handlers", "storage", "bench"):
+        if file.startswith(f"{ROOT}/{part}/"):
+            return f"crewbot {part}/"
+    for marker in ("site-packages/", "/python3.11/"):
+        if marker in file:
+            name = file.split(marker, 1)[1].split("/", 1)[0].removesuffix(".py")
+            return {"telegram": "python-telegram-bot"}.get(name, name)
+    return "other"
 
 
 def where_time_goes(path: Path, top: int = 12) -> list[str]:
@@ -332,8 +332,9 @@ def where_time_goes(path: Path, top: int = 12) -> list[str]:
         rows.append((tt, f"{Path(file).name}:{line} {name}"))
     total = sum(by_cat.values()) or 1.0
     lines = [f"profile: {total:.1f} s of main-thread CPU (cProfile), own time by package:"]
-    lines += [f"  {cat:<17} {tt:6.2f} s  {tt / total:6.1%}"
-              for cat, tt in sorted(by_cat.items(), key=lambda kv: -kv[1])]  # fmt: skip
+    big = sorted(((tt, cat) for cat, tt in by_cat.items() if tt >= total / 100), reverse=True)
+    big.append((total - sum(tt for tt, _ in big), "the rest (under 1% each)"))
+    lines += [f"  {cat:<24} {tt:6.2f} s  {tt / total:6.1%}" for tt, cat in big]
     lines.append(f"  top {top} functions by own time:")
     rows.sort(reverse=True)
     lines += [f"  {tt:6.2f} s  {tt / total:5.1%}  {where}" for tt, where in rows[:top]]
@@ -402,6 +403,8 @@ def rows_of(results: list[Result], crew_rss: float, echo_rss: float, latency: fl
     broken = sum(r.out_of_order for r in results if r.kind == "crewbot")
     echo_broken = sum(r.out_of_order for r in results if r.kind == "echo")
     rows.append(row("chats answered out of order (all runs)", broken, f"echo: {echo_broken}", "0"))
+    loads = [r.load for r in results]
+    rows.append(row("load average during the runs (2 cores)", f"{min(loads):.1f}–{max(loads):.1f}"))
     return rows
 
 

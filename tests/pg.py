@@ -121,6 +121,7 @@ def pg_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"{message} (CI must run them)")
         pytest.skip(message)
+    pg_server.stop_when_gone(directory, os.getpid())
     try:
         yield url
     finally:

@@ -125,6 +125,28 @@ def stop(directory: Path, *, remove: bool = True) -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def stop_when_gone(directory: Path, pid: int) -> None:
+    """In a process of its own: stop the cluster once process `pid` has ended, however it
+    ended (a test run killed by a timeout runs no finaliser)."""
+    subprocess.Popen(
+        [sys.executable, __file__, "watch", str(directory), str(pid)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _watch(directory: Path, pid: int) -> None:
+    while directory.exists():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            stop(directory)
+            return
+        except PermissionError:
+            pass  # alive, another user's
+        time.sleep(1)
+
+
 def wait_ready(url: str, timeout: float = 30.0) -> None:
     """Until the server accepts TCP connections (pg_ctl -w has waited already, mostly)."""
     host, port = url.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)
@@ -146,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("directory", type=Path)
     p_stop = sub.add_parser("stop", help="stop the cluster and delete its directory")
     p_stop.add_argument("directory", type=Path)
+    p_watch = sub.add_parser("watch", help="stop the cluster when process PID ends")
+    p_watch.add_argument("directory", type=Path)
+    p_watch.add_argument("pid", type=int)
     p_run = sub.add_parser("run", help="start a cluster, run a command with DATABASE_URL, stop")
     p_run.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -156,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "stop":
             stop(args.directory)
+            return 0
+        if args.command == "watch":
+            _watch(args.directory, args.pid)
             return 0
         cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
         if not cmd:

@@ -17,12 +17,18 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes
 from bot import jobs
 from bot.config import Settings
 from bot.context import BotContext
+from bot.send_budget import ReplyFirstLimiter
 from bot.services import Services
 from bot.update_order import ChatOrderProcessor
 from handlers import register_all
 from handlers.registry import Command, commands
 
 log = logging.getLogger(__name__)
+
+# Connections to the Bot API for everything but getUpdates, and how long a call may wait for
+# one (a wait in our own queue, not a network timeout).
+CONNECTIONS = 32
+POOL_WAIT = 20.0
 
 # Telegram scopes menus by two-letter language code only, so zh_Hant shares "zh" with zh_Hans.
 MENU_LANGUAGES = {"zh": "zh_Hans", "en": "en"}
@@ -46,8 +52,11 @@ def build_application(
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
+    # httpcore's pool scans every connection for each idle one on each request, so its cost
+    # grows with the square of the pool: a few dozen connections carry the replies.
+    builder = builder.connection_pool_size(CONNECTIONS).pool_timeout(POOL_WAIT)
     if rate_limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(ReplyFirstLimiter(max_retries=2))
     else:
         # The console and the tests talk to a local stand-in that has no flood limits.
         builder = builder.rate_limiter(

@@ -63,6 +63,7 @@ def steps(work: Path, quick: bool) -> list[Step]:
         Step("bench_chart", [PY, b + "bench_chart.py", "--repeat", "10" if quick else "40"]),
         Step("bench_digest", [PY, b + "bench_digest.py"]),
         Step("bench_import_beside_bot", [PY, b + "bench_import_beside_bot.py"]),
+        Step("bench_memory", [PY, b + "bench_memory.py"]),
         Step("bench_system", [PY, b + "bench_system.py", "--db", str(system_db)] + (
             ["--quick"] if quick else ["--rss-db", str(five_m)]),
              [(system_db, [PY, b + "generate.py", "--orders", str(100_000 if quick else 1_000_000),

@@ -34,6 +34,7 @@ import os
 import pstats
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -225,7 +226,7 @@ def peak_rss_mb(pid: int) -> float:
 
 async def spawn(args: list[str], env: dict[str, str] | None = None, cwd: str | None = None):  # type: ignore[no-untyped-def]
     return await asyncio.create_subprocess_exec(
-        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env, cwd=cwd
+        *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
     )
 
 

@@ -258,14 +258,18 @@ class DigestReads:
         )
 
     async def digest(self, day: date, tz: tzinfo) -> DigestData:
-        return DigestData(
-            day=day,
-            sales=await self.sales_days(day - timedelta(days=AVERAGE_DAYS), day),
-            top_sharers=await self.top_sharers(day),
-            top_skus=await self.top_skus(day),
-            pipeline=await self.pipeline(day, tz),
-            community=await self.community(day, tz),
-        )
+        """Read on a connection of its own: the bot's queries and writes do not queue behind
+        the digest's on the one connection's thread meanwhile."""
+        async with self.db.sibling() as side:
+            reads = DigestReads(side)
+            return DigestData(
+                day=day,
+                sales=await reads.sales_days(day - timedelta(days=AVERAGE_DAYS), day),
+                top_sharers=await reads.top_sharers(day),
+                top_skus=await reads.top_skus(day),
+                pipeline=await reads.pipeline(day, tz),
+                community=await reads.community(day, tz),
+            )
 
 
 def _rate(part: int, whole: int) -> Decimal:

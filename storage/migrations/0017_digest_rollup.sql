@@ -83,6 +83,18 @@ END;
 DROP INDEX sharer_day_day;
 CREATE INDEX sharer_day_day ON sharer_day(day, orders, valid_fen);
 
+-- sharer_month and sharer_week by period, now covering the orders too: a report's active
+-- sharers and top sharers read one index range, with no look-up into the table per sharer.
+DROP INDEX sharer_month_month;
+CREATE INDEX sharer_month_month ON sharer_month(month, valid_fen, orders);
+DROP INDEX sharer_week_week;
+CREATE INDEX sharer_week_week ON sharer_week(week, valid_fen, orders);
+
+-- The samples' dates by BD: the digest's creator figures and a report's samples by BD read
+-- this narrow index (in BD order, no sort) instead of the wide rows.
+CREATE INDEX samples_dates ON samples(owner_id, shipped_at, signed_at, video_at, handed_at,
+    stage, closed_at);
+
 -- Each sharer's first day with a valid order (sharer_day.orders > 0): the new sharers of a day
 -- or a period are one range of its index, instead of a probe into sharer_day per active
 -- sharer. Kept by the triggers below whoever writes sharer_day (the import's shift, tests);

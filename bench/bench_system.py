@@ -202,6 +202,14 @@ def plan(chats: int = 500, per_chat: int = 4) -> list[Chat]:
     return out
 
 
+def same_pool() -> list[str]:
+    """The echo bot's arguments for crewbot's Bot API connection pool, where it sets one."""
+    from bot import app
+
+    pool, wait = getattr(app, "CONNECTIONS", None), getattr(app, "POOL_WAIT", None)
+    return [*(["--pool", str(pool)] if pool else []), *(["--pool-wait", str(wait)] if wait else [])]
+
+
 def declare(api: LatentAPI, chats: list[Chat]) -> None:
     for chat in chats:
         for user, _ in chat.says:
@@ -265,8 +273,7 @@ async def measure(
             await api.start()
             declare(api, chats)
             argv = [PY, str(BENCH / "echo_bot.py"), "--base-url", api.base_url]
-            if kind == "crewbot":
-                argv += ["--crewbot", "--db", str(db)]
+            argv += ["--crewbot", "--db", str(db)] if kind == "crewbot" else same_pool()
             bots[kind] = (api, await spawn(argv))
         for api, proc in bots.values():
             await ready(api, proc)
@@ -294,8 +301,7 @@ async def profile(db: Path, chats: list[Chat], out: Path, kind: str = "crewbot")
     declare(api, chats)
     argv = [PY, "-m", "cProfile", "-o", str(out), str(BENCH / "echo_bot.py"),
             "--base-url", api.base_url]  # fmt: skip
-    if kind == "crewbot":
-        argv += ["--crewbot", "--db", str(db)]
+    argv += ["--crewbot", "--db", str(db)] if kind == "crewbot" else same_pool()
     proc = await spawn(argv)
     try:
         await ready(api, proc)

@@ -5,7 +5,8 @@
 
 - echo: a bare python-telegram-bot Application with one MessageHandler that answers every text
   with itself (quoting it, as crewbot quotes the command it answers), built with the builder
-  options crewbot uses in the tests: concurrent updates, AIORateLimiter with no rates;
+  options crewbot uses in the tests: concurrent updates, AIORateLimiter with no rates, and
+  (bench_system passes them) crewbot's Bot API connection pool size and pool wait;
 - crewbot: `bot.app.build_application(..., rate_limited=False)` on real Services over PATH,
   started by `bot.app.start` (command menus, scheduler, long polling) as the tests start it.
   The scheduler ticks once a day, so that due reminders do not mix with the replies counted.
@@ -35,26 +36,32 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(message.text, do_quote=True)
 
 
-def echo_application(base_url: str) -> Application:
-    app = (
+def echo_application(base_url: str, pool: int | None, pool_wait: float | None) -> Application:
+    builder = (
         Application.builder()
         .token(TOKEN)
         .base_url(base_url)
         .concurrent_updates(True)
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2))
-        .build()
     )
+    if pool is not None:
+        builder = builder.connection_pool_size(pool)
+    if pool_wait is not None:
+        builder = builder.pool_timeout(pool_wait)
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 
 
-async def serve(base_url: str, db: Path | None) -> None:
+async def serve(
+    base_url: str, db: Path | None, pool: int | None = None, pool_wait: float | None = None
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     if db is None:
-        app = echo_application(base_url)
+        app = echo_application(base_url, pool, pool_wait)
         await app.initialize()
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=10)
@@ -88,10 +95,12 @@ def main() -> None:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--crewbot", action="store_true", help="crewbot instead of the echo")
     parser.add_argument("--db", type=Path, help="with --crewbot: the database")
+    parser.add_argument("--pool", type=int, help="echo: Bot API connections (crewbot's own)")
+    parser.add_argument("--pool-wait", type=float, help="echo: seconds a call may wait for one")
     args = parser.parse_args()
     if args.crewbot and args.db is None:
         parser.error("--crewbot needs --db")
-    asyncio.run(serve(args.base_url, args.db if args.crewbot else None))
+    asyncio.run(serve(args.base_url, args.db if args.crewbot else None, args.pool, args.pool_wait))
 
 
 if __name__ == "__main__":

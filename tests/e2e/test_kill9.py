@@ -36,15 +36,16 @@ RECIPIENTS = range(10_000, 12_000)
 # the stand-in has none, and 2,000 messages at 30 a second would take a minute.
 RUNNER = """
 import sys
-import telegram.ext
-
-class Unlimited(telegram.ext.AIORateLimiter):
-    def __init__(self, *args, **kwargs):
-        kwargs.update(overall_max_rate=0, group_max_rate=0)
-        super().__init__(*args, **kwargs)
-
-telegram.ext.AIORateLimiter = Unlimited
+import bot.app
 import bot.jobs
+
+build = bot.app.build_application
+
+def unlimited(*args, **kwargs):
+    # The limiter the console and the in-process tests use: none of Telegram's limits.
+    return build(*args, **{**kwargs, "rate_limited": False})
+
+bot.app.build_application = unlimited
 bot.jobs.SEND_LIMIT = 1_000_000
 from bot.__main__ import main
 sys.exit(main(["run"]))

@@ -59,8 +59,10 @@ _GROUP_BY = {
 # An empty table takes the bulk way (one transaction) a file of this many valid rows.
 _BULK, _BULK_MAX = 5_000, 20_000
 # The writer is held about _HOLD seconds a chunk of orders: the bot's writes wait no longer.
-_HOLD = 0.1
-_CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 2_000, 200, 50_000
+# Each chunk also has a fixed cost (its triggers set aside and back, the days' totals), which
+# _CHUNK_MIN keeps from eating the import's time on a busy machine.
+_HOLD = 0.15
+_CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 2_000, 1_000, 50_000
 _BATCH = 20_000  # rows staged (and, into an empty table, converted) at a time
 _CACHE_KIB = 256 * 1024  # page cache for the import's span: the B-trees stay in memory
 
@@ -371,7 +373,8 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) 
     triggers = await _schema(conn, "trigger", ("orders",))
     for name, _ in triggers:
         await conn.execute(f'DROP TRIGGER "{name}"')
-    await _shift(conn, "-")  # the stored rows' contribution out…
+    if touched > new:  # new orders have no stored contribution to take out
+        await _shift(conn, "-")  # the stored rows' contribution out…
     await conn.execute(order_sql.upsert_orders_sql(now_ts))
     await _shift(conn, "+")  # …and the new rows' in
     for _, sql in triggers:
@@ -382,17 +385,22 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) 
 async def _shift(conn: aiosqlite.Connection, sign: str) -> None:
     """Move the rollups by the touched orders as stored now; a group left without a counted
     order loses its row (only the touched orders' groups are looked at)."""
-    rows = "temp.touched i JOIN orders o ON o.order_id = i.order_id"
+    # The chunk's stored rows once, read by every rollup below in turn.
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS chunk AS SELECT * FROM orders WHERE 0")
+    await conn.execute("DELETE FROM temp.chunk")
+    await conn.execute(
+        "INSERT INTO temp.chunk SELECT o.* FROM temp.touched i JOIN orders o"
+        " ON o.order_id = i.order_id"
+    )
     for table, (keys, where, count) in _SHIFTED.items():
         k = ", ".join(keys)
         await conn.execute(
             f"INSERT INTO {table} ({k}, valid_fen, orders)"
-            f" SELECT {k}, {sign}SUM(valid_fen), {sign}{count} FROM (SELECT o.* FROM {rows})"
+            f" SELECT {k}, {sign}SUM(valid_fen), {sign}{count} FROM temp.chunk"
             f" WHERE {where} GROUP BY {k} ON CONFLICT({k}) DO UPDATE SET"
             " valid_fen = valid_fen + excluded.valid_fen, orders = orders + excluded.orders"
         )
         await conn.execute(
-            f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM"
-            f" (SELECT o.* FROM {rows}))"
+            f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM temp.chunk)"
         )
     await order_sql.shift_day_rollups(conn, sign)

@@ -140,6 +140,9 @@ async def test_chase_reminders_follow_a_group_that_became_a_supergroup(
         "SELECT COUNT(*) FROM audit WHERE action = 'migrate' AND entity_id = ?", (SUPERGROUP,)
     )
     assert moved == 1
+    # The service message may come after all: moving again changes nothing.
+    assert await bot.services.chats.migrate(OLD_GROUP, SUPERGROUP, now=T0) == []
+    assert (await bot.services.chats.by_purpose("bd")).chat_id == SUPERGROUP
     # The registration followed: the BD chat's commands work in the supergroup.
     [answer] = await bot.say(BOB, SUPERGROUP, "/chased #1")
     assert answer.chat_id == SUPERGROUP and "#1" in answer.text

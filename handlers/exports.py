@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from telegram import InputFile, Update
 from telegram.ext import Application
 
@@ -87,6 +86,8 @@ def to_csv(header: Sequence[str], rows: list[list[Cell]]) -> bytes:
 
 
 def to_xlsx(title: str, header: Sequence[str], rows: list[list[Cell]]) -> bytes:
+    from openpyxl import Workbook  # deferred: it brings numpy, ~20 MB the bot need not hold
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])  # Excel's limit on sheet names
     sheet.append(list(header))

@@ -15,7 +15,6 @@ import io
 from dataclasses import replace
 from decimal import Decimal
 
-from openpyxl import Workbook
 from telegram import Update
 from telegram.ext import Application
 
@@ -64,6 +63,8 @@ def payout_csv(rows: list[list[object]]) -> bytes:
 
 
 def payout_xlsx(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook  # deferred: it brings numpy, ~20 MB the bot need not hold
+
     book = Workbook()
     sheet = book.active
     sheet.title = "payout"

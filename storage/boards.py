@@ -37,6 +37,17 @@ _WATCH = (
 )
 
 
+# Everyone above, counted in the index alone, less the few hidden among them (from the hidden
+# ones' index: CROSS JOIN keeps that order), rather than looking up each one above in sharers.
+_RANK_SQL = (
+    "SELECT m.valid_fen, s.hidden,"
+    " (SELECT COUNT(*) FROM sharer_month WHERE month = ?1 AND valid_fen > m.valid_fen"
+    " AND sharer_id <> '') - (SELECT COUNT(*) FROM sharers h CROSS JOIN sharer_month a"
+    " ON a.sharer_id = h.sharer_id AND a.month = ?1 WHERE h.hidden"
+    " AND a.valid_fen > m.valid_fen AND h.sharer_id <> '')"
+    " FROM sharer_month m LEFT JOIN sharers s ON s.sharer_id = m.sharer_id"
+    " WHERE m.sharer_id = ?2 AND m.month = ?1"
+)
 _WATCHED_SQL = "SELECT count(*) FROM temp.sqlite_master WHERE name GLOB 'crewbot_board_*'"
 _VERSION_SQL = f"SELECT data_version, ({_WATCHED_SQL}) FROM pragma_data_version"
 
@@ -53,26 +64,12 @@ class Boards:
     async def month_rank(self, sharer_id: str, month: int) -> int | None:
         """The sharer's place on the month board (ties share a place, as on the board), or
         None when they are not on it (no valid sales, or hidden). One range read of the
-        (month, valid_fen) index above their figure instead of building the whole board."""
-        row = await self.db.fetchone(
-            "SELECT m.valid_fen, s.hidden FROM sharer_month m"
-            " LEFT JOIN sharers s ON s.sharer_id = m.sharer_id"
-            " WHERE m.sharer_id = ? AND m.month = ?",
-            (sharer_id, month),
-        )
+        (month, valid_fen) index above their figure instead of building the whole board,
+        in the same query as their own row (/me asks it on every call)."""
+        row = await self.db.fetchone(_RANK_SQL, (month, sharer_id))
         if row is None or row[0] <= 0 or row[1]:
             return None
-        # Everyone above, counted in the index alone, less the few hidden among them (from
-        # the hidden ones' index: CROSS JOIN keeps that order), rather than looking up each
-        # one above in sharers.
-        ahead = await self.db.fetchval(
-            "SELECT (SELECT COUNT(*) FROM sharer_month WHERE month = ? AND valid_fen > ?"
-            " AND sharer_id <> '') - (SELECT COUNT(*) FROM sharers s CROSS JOIN sharer_month m"
-            " ON m.sharer_id = s.sharer_id AND m.month = ? WHERE s.hidden AND m.valid_fen > ?"
-            " AND s.sharer_id <> '')",
-            (month, row[0]) * 2,
-        )
-        return 1 + int(ahead)
+        return 1 + int(row[2])
 
     async def board(self, period: tuple[Any, ...]) -> list[tuple[int, str, int]]:
         """Ranked (rank, sharer_id, valid_fen) for a period, hidden sharers left out.

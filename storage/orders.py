@@ -25,6 +25,7 @@ unattributed orders roll up under sharer ''.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from storage import audit, order_sql
 from storage.db import Database, to_ts
 from storage.prefetch import Readahead
 
+log = logging.getLogger(__name__)
 ROLLUPS = {
     "sharer_day": ("sharer_id", "day"),
     "sharer_month": ("sharer_id", "month"),
@@ -115,6 +117,8 @@ class Orders:
         async with self._lock, self.db.sibling() as side:
             await side.conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
             await side.conn.execute("PRAGMA temp_store = MEMORY")  # temp tables, sorts
+            # Checkpoints after each chunk, outside its transaction (see _write).
+            await _val(side.conn, "PRAGMA wal_autocheckpoint = 0")  # answers with a row
             try:
                 return await self._import(side, table, cols, present, tz, now, progress, record)
             finally:
@@ -338,9 +342,14 @@ async def _write(
                 r.unchanged = kept - r.new - r.updated
                 r.import_id = await _record(tx, r, now, *record)
             took = time.perf_counter() - started
+        log.debug("import: %d orders up to %s written in %.3f s", touched, hi, took)
+        # The chunk's pages copied into the database file here, on the import's own thread,
+        # with no lock held: else the bot's next commit would do it, its queries waiting.
+        await _val(conn, "PRAGMA wal_checkpoint(PASSIVE)")
         if hi == last:
             return
-        size = max(_CHUNK_MIN, min(_CHUNK_MAX, int(size * _HOLD / max(took, 0.001))))
+        # Grow slowly (a cheap chunk may be followed by a costly one), shrink at once.
+        size = max(_CHUNK_MIN, min(_CHUNK_MAX, int(size * min(2.0, _HOLD / max(took, 0.001)))))
         lo = hi
 
 

@@ -134,13 +134,16 @@ def _survey(source: _Source, filename: str) -> tuple[str, bool]:
         if head.startswith(_UTF16_BOMS):  # Excel's "Unicode text" export
             return "utf-16", _decodes(source, "utf-16", filename, nul=True)
         nul_free, utf8, chunk = True, codecs.getincrementaldecoder("utf-8")(), head
+        sample = head  # to judge the legacy encoding by: where the first non-ASCII text is
         while chunk and (nul_free or utf8):
             nul_free = nul_free and b"\x00" not in chunk
             try:
                 if utf8 is not None:
                     utf8.decode(chunk)
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as error:
                 utf8 = None
+                if head.isascii():  # from the line's start: no character cut in two
+                    sample = chunk[chunk.rfind(b"\n", 0, error.start) + 1 :][: _SAMPLE + 1]
             chunk = f.read(1 << 20)
     try:
         if utf8 is not None:
@@ -151,7 +154,7 @@ def _survey(source: _Source, filename: str) -> tuple[str, bool]:
     # GB18030 is a superset of GBK and GB2312, which Chinese Excel/WPS exports use. It maps
     # almost any bytes to some character, so decoding is no proof: Japanese or Korean text
     # would be stored garbled. charset-normalizer judges which reading makes sense.
-    if not _reads_as_chinese(head):
+    if not _reads_as_chinese(sample):
         raise TableError("unreadable_encoding", "not UTF-8 or GBK text", filename=filename)
     _decodes(source, "gb18030", filename, nul=False)
     return "gb18030", nul_free

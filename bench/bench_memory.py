@@ -9,10 +9,16 @@ The bot runs as in production (`python -m bot run`, its rate limiter on, the sch
 ticking) in a process of its own, on a scratch copy of the database, long-polling the local
 Bot API stand-in that runs here. People ask 1,000 commands, 20 waiting at a time: sharers
 /me, /top (month, week, teams, year) and /team in private, BD reps /creator in private and
-now and then in the BD group, and /help. Reported: the bot's peak RSS (VmHWM), its RSS when started and idle, and the
-answer count. `--baseline REV` runs the same at another commit (a `git archive` of it) in
-the same run, for the ratio. `--tracemalloc` has the bot print its 15 biggest allocation
-sites at the end (tracemalloc costs time and memory itself: not for the figures).
+now and then in the BD group, and /help. Reported: the bot's peak RSS (VmHWM), its RSS when
+started and idle, and the answer count. `--baseline REV` runs the same at another commit
+(a `git archive` of it) in the same run, for the ratio. `--tracemalloc` has the bot print
+its 15 biggest allocation sites at the end (tracemalloc costs time and memory itself: not
+for the figures).
+
+`--burst 2000`: the /top burst instead: 500 sharers each queue 4 × /top at once; the bot runs
+without a rate limiter (the tests' set-up, so that the bot and not the limiter sets the pace);
+answers/s, peak RSS and how many times a board was built (this tree only: older ones did not
+count).
 """
 
 from __future__ import annotations
@@ -57,6 +63,30 @@ runpy.run_module("bot", run_name="__main__")
 """
 
 
+# The bot as the tests run it (no rate limiter), stopped by SIGTERM; prints the boards built.
+UNLIMITED = """
+import asyncio, signal, sys
+from bot import app as application
+from bot.config import load_settings
+from bot.services import Services
+async def main():
+    settings = load_settings()
+    services = await Services.create(settings)
+    app = application.build_application(settings, services, rate_limited=False)
+    await application.start(app)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    print("boards built:", getattr(services.boards, "computed", "n/a"), file=sys.stderr)
+    await application.stop(app)
+asyncio.run(main())
+"""
+
+
+def burst(n: int) -> list[tuple[int, int, str]]:
+    return [(SHARER_USER + k % 500, SHARER_USER + k % 500, "/top") for k in range(n)]
+
+
 def plan(n: int) -> list[tuple[int, int, str]]:
     """(user, chat, text) for n commands: three in four from sharers, the rest from BD reps."""
     asks = []
@@ -80,7 +110,7 @@ def status(pid: int, field: str) -> float:
     return 0.0
 
 
-async def run_bot(code: Path, db: Path, n: int, tracemalloc: bool) -> dict[str, float]:
+async def run_bot(code: Path, db: Path, n: int, tracemalloc: bool, top: bool = False) -> dict:
     api = LocalBotAPI()
     await api.start()
     for i in range(500):
@@ -100,7 +130,8 @@ async def run_bot(code: Path, db: Path, n: int, tracemalloc: bool) -> dict[str, 
             "ADMIN_IDS": "1",
             "PYTHONPATH": str(code),
         }
-        args = ["-c", TRACE] if tracemalloc else ["-m", "bot", "run"]
+        script = UNLIMITED if top else TRACE if tracemalloc else None
+        args = ["-c", script] if script else ["-m", "bot", "run"]
         log = (Path(tmp) / "bot.log").open("w+b")
         proc = await asyncio.create_subprocess_exec(
             sys.executable, *args, cwd=tmp, env=env, stderr=log
@@ -111,7 +142,7 @@ async def run_bot(code: Path, db: Path, n: int, tracemalloc: bool) -> dict[str, 
             await asyncio.sleep(1.0)
             idle = status(proc.pid, "VmRSS")
             started = time.monotonic()
-            answered = await ask(api, plan(n))
+            answered = await (flood(api, burst(n)) if top else ask(api, plan(n)))
             took = time.monotonic() - started
             peak = status(proc.pid, "VmHWM")
         finally:
@@ -123,7 +154,20 @@ async def run_bot(code: Path, db: Path, n: int, tracemalloc: bool) -> dict[str, 
             log.close()
     if tracemalloc:
         print(err[-8000:], file=sys.stderr)
-    return {"peak_mib": peak, "idle_mib": idle, "answered": answered, "seconds": took}
+    built = next((line for line in err.splitlines() if line.startswith("boards built")), "")
+    return {"peak_mib": peak, "idle_mib": idle, "answered": answered, "seconds": took,
+            "built": built.partition(": ")[2]}  # fmt: skip
+
+
+async def flood(api: LocalBotAPI, asks: list[tuple[int, int, str]]) -> int:
+    """Send every command at once; how many were answered (within a minute of quiet)."""
+    before = len(api.sent)
+    for user, chat, text in asks:
+        api.send_message(user, chat, text)
+    deadline = time.monotonic() + 60
+    while len(api.sent) - before < len(asks) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    return len(api.sent) - before
 
 
 async def ask(api: LocalBotAPI, asks: list[tuple[int, int, str]]) -> int:
@@ -162,6 +206,9 @@ def checkout(rev: str, into: Path) -> Path:
 
 
 async def main(args: argparse.Namespace) -> None:
+    if args.burst:
+        await main_burst(args)
+        return
     now = await run_bot(ROOT, args.db, args.commands, args.tracemalloc)
     print(f"this tree: peak {now['peak_mib']:.0f} MiB, idle {now['idle_mib']:.0f} MiB,"
           f" {now['answered']:.0f}/{args.commands} answered in {now['seconds']:.0f} s")  # fmt: skip
@@ -177,12 +224,34 @@ async def main(args: argparse.Namespace) -> None:
     print(json.dumps(rows, ensure_ascii=False))
 
 
+async def main_burst(args: argparse.Namespace) -> None:
+    def line(label: str, r: dict) -> str:
+        return (f"{label}: {r['answered']}/{args.burst} /top answered in {r['seconds']:.1f} s"
+                f" ({r['answered'] / r['seconds']:.1f}/s), peak {r['peak_mib']:.0f} MiB,"
+                f" boards built: {r['built']}")  # fmt: skip
+
+    now = await run_bot(ROOT, args.db, args.burst, False, top=True)
+    print(line("this tree", now))
+    rate = now["answered"] / now["seconds"]
+    rows = [{"figure": f"/top burst, {args.burst} from 500 chats (answers/s)", "value": rate,
+             "command": f"bench/bench_memory.py --burst {args.burst}"}]  # fmt: skip
+    if args.baseline:
+        with tempfile.TemporaryDirectory(prefix="crewbot-baseline-") as tmp:
+            base = await run_bot(checkout(args.baseline, Path(tmp)), args.db, args.burst, False,
+                                 top=True)  # fmt: skip
+        print(line(f"at {args.baseline}", base))
+        base_rate = base["answered"] / base["seconds"]
+        rows[0].update(baseline=base_rate, ratio=round(rate / base_rate, 2))
+    print(json.dumps(rows, ensure_ascii=False))
+
+
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("/tmp/crewbot-5m-people.sqlite3"))
     parser.add_argument("--commands", type=int, default=1000)
     parser.add_argument("--baseline", help="a git revision to measure the same way")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--burst", type=int, default=0, help="the /top burst of this many")
     return parser.parse_args()
 
 

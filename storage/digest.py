@@ -4,7 +4,7 @@ the figures).
 Nothing here writes or takes the writer lock: commands keep being answered while a digest is
 built. Every figure comes from a rollup (migration 0017 and the import's): order_day for a
 day's totals and buyers, sharer_day / sharer_month / sharer_week for sharers, sharer_first for
-new sharers, sku_day_total for SKUs, buyer_month for a month's distinct buyers. A period read
+new sharers, sku_day_total for SKUs, buyer_day / buyer_month for distinct buyers. A period read
 from a month's or week's rollup takes out the days of it that the report leaves out, when
 those are fewer than the days it covers (_Sums).
 """
@@ -172,7 +172,7 @@ class DigestReads:
     async def _customers(self, first: date, last: date) -> int:
         """Distinct buyers in [first, last]. Within one month, when the month's other days hold
         fewer orders than these: the month's buyers (buyer_month) less those whose every order
-        of the month is on one of the other days. Else counted over the index orders_day."""
+        of the month is on one of the other days. Else counted over buyer_day's days."""
         lo, hi = ymd(first), ymd(last)
         if lo == hi:
             found = await self.db.fetchval("SELECT customers FROM order_day WHERE day = ?", (lo,))
@@ -182,17 +182,18 @@ class DigestReads:
             return int(
                 await self.db.fetchval(
                     "SELECT (SELECT COUNT(*) FROM buyer_month WHERE month = ?1) - (SELECT"
-                    " COUNT(*) FROM (SELECT buyer_id, COUNT(*) AS n FROM (SELECT buyer_id"
-                    " FROM orders WHERE day BETWEEN ?2 AND ?3 UNION ALL SELECT buyer_id"
-                    " FROM orders WHERE day BETWEEN ?4 AND ?5) GROUP BY buyer_id) a"
-                    " JOIN buyer_month m ON m.month = ?1 AND m.buyer_id = a.buyer_id"
-                    " WHERE m.orders = a.n)",
+                    " COUNT(*) FROM (SELECT buyer_id, SUM(orders) AS n FROM (SELECT buyer_id,"
+                    " orders FROM buyer_day WHERE day BETWEEN ?2 AND ?3 UNION ALL SELECT"
+                    " buyer_id, orders FROM buyer_day WHERE day BETWEEN ?4 AND ?5)"
+                    " GROUP BY buyer_id) a JOIN buyer_month m ON m.month = ?1"
+                    " AND m.buyer_id = a.buyer_id WHERE m.orders = a.n)",
                     (month, *_outside(_month_days(month), lo, hi)),
                 )
             )
         return int(
             await self.db.fetchval(
-                "SELECT COUNT(DISTINCT buyer_id) FROM orders WHERE day BETWEEN ? AND ?", (lo, hi)
+                "SELECT COUNT(DISTINCT buyer_id) FROM buyer_day WHERE day BETWEEN ? AND ?",
+                (lo, hi),
             )
         )
 

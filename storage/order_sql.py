@@ -51,7 +51,7 @@ _ORDER = (
 _HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
 _TEMP = (
     "staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped",
-    "touched_days", "touched_buyers",
+    "touched_keys",
 )  # fmt: skip
 # Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
 # a re-import converts every row again instead of trusting the stored hashes.
@@ -469,19 +469,38 @@ async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
     )
 
 
-# --- the digest's rollups (migration 0017): order_day and buyer_month ----------------------
-_DAY_TOTALS = (
-    "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id) FROM orders"
+# --- the digest's rollups (migration 0017) -------------------------------------------------
+# Shifted by the import as the others are (orders.py's _shift): every order, whatever its
+# status, counts once in its day's order_day row and its (day, buyer) and (month, buyer) rows.
+_BY_DAY = (
+    "order_day (day, amount_fen, valid_fen, orders, customers)",
+    "o.day, {s}SUM(o.amount_fen), {s}SUM(o.valid_fen), {s}COUNT(*), 0",
+    "o.day",
+    "day",
+    "amount_fen = amount_fen + excluded.amount_fen, valid_fen = valid_fen +"
+    " excluded.valid_fen, orders = orders + excluded.orders",
 )
+_BY_BUYER = [
+    ("buyer_day (day, buyer_id, orders)", "o.day, o.buyer_id, {s}COUNT(*)", "o.day, o.buyer_id",
+     "day, buyer_id", "orders = orders + excluded.orders"),
+    ("buyer_month (month, buyer_id, orders)", "o.month, o.buyer_id, {s}COUNT(*)",
+     "o.month, o.buyer_id", "month, buyer_id", "orders = orders + excluded.orders"),
+]  # fmt: skip
 
 
 async def build_day_rollups(conn: aiosqlite.Connection) -> None:
-    """After a bulk load (sharer_day and sku_day built, their triggers resting): order_day by
-    one walk of the index orders_day (no sort, no table reads), buyer_month by one GROUP BY,
-    sharer_first and sku_day_total from their rollups' keys in order."""
+    """After a bulk load (sharer_day and sku_day built, the triggers resting): each of the
+    digest's rollups by one GROUP BY."""
     for table, select in (
-        ("order_day", f"{_DAY_TOTALS} GROUP BY day"),
-        ("buyer_month", "SELECT month, buyer_id, COUNT(*) FROM orders GROUP BY month, buyer_id"),
+        ("buyer_day", "SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id"),
+        (
+            "buyer_month",
+            "SELECT day / 100, buyer_id, SUM(orders) FROM buyer_day GROUP BY day / 100, buyer_id",
+        ),
+        (
+            "order_day",
+            "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders GROUP BY day",
+        ),
         (
             "sharer_first",
             "SELECT sharer_id, MIN(day) FROM sharer_day WHERE orders > 0 GROUP BY sharer_id",
@@ -493,36 +512,44 @@ async def build_day_rollups(conn: aiosqlite.Connection) -> None:
     ):
         await conn.execute(f"DELETE FROM {table}")
         await conn.execute(f"INSERT INTO {table} {select}")
+    await conn.execute(
+        "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
+        " WHERE b.day = order_day.day)"
+    )
 
 
 async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
     """Beside the import's shift of the other rollups: "-" before the touched orders are
-    written (the stored rows' (month, buyer) counts out), "+" after (the new rows' counts in).
-    Both passes note the rows' days and keys; then each noted day of order_day is recomputed
-    from orders_day, exact whatever moved, at a few milliseconds a day."""
-    rows = "temp.touched t JOIN orders o ON o.order_id = t.order_id"
-    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched_days (day INTEGER PRIMARY KEY)")
+    written (the stored rows out), "+" after (the new rows in). Both passes note the rows'
+    (day, buyer) keys; after "+" the groups left without an order lose their rows and the
+    noted days' customers are counted again from buyer_day (a range of its key each)."""
+    rows = "temp.chunk o"  # the touched orders as stored now, read by orders.py's _shift
     await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS touched_buyers (month INTEGER, buyer_id TEXT,"
-        " PRIMARY KEY (month, buyer_id)) WITHOUT ROWID"
-    )
-    await conn.execute(f"INSERT OR IGNORE INTO temp.touched_days SELECT o.day FROM {rows}")
-    await conn.execute(
-        f"INSERT OR IGNORE INTO temp.touched_buyers SELECT o.month, o.buyer_id FROM {rows}"
+        "CREATE TEMP TABLE IF NOT EXISTS touched_keys (day INTEGER, buyer_id TEXT,"
+        " PRIMARY KEY (day, buyer_id)) WITHOUT ROWID"
     )
     await conn.execute(
-        f"INSERT INTO buyer_month (month, buyer_id, orders) SELECT o.month, o.buyer_id,"
-        f" {sign}COUNT(*) FROM {rows} WHERE true GROUP BY o.month, o.buyer_id"
-        " ON CONFLICT(month, buyer_id) DO UPDATE SET orders = orders + excluded.orders"
+        f"INSERT OR IGNORE INTO temp.touched_keys SELECT o.day, o.buyer_id FROM {rows}"
     )
+    for into, select, group, key, sets in (_BY_DAY, *_BY_BUYER):
+        await conn.execute(
+            f"INSERT INTO {into} SELECT {select.format(s=sign)} FROM {rows} WHERE true"
+            f" GROUP BY {group} ON CONFLICT({key}) DO UPDATE SET {sets}"
+        )
     if sign == "-":
         return
+    keys = "SELECT DISTINCT day FROM temp.touched_keys"
+    await conn.execute(
+        "DELETE FROM buyer_day WHERE orders = 0 AND (day, buyer_id) IN"
+        " (SELECT day, buyer_id FROM temp.touched_keys)"
+    )
     await conn.execute(
         "DELETE FROM buyer_month WHERE orders = 0 AND (month, buyer_id) IN"
-        " (SELECT month, buyer_id FROM temp.touched_buyers)"
+        " (SELECT day / 100, buyer_id FROM temp.touched_keys)"
     )
-    days = "day IN (SELECT day FROM temp.touched_days)"
-    await conn.execute(f"DELETE FROM order_day WHERE {days}")
-    await conn.execute(f"INSERT INTO order_day {_DAY_TOTALS} WHERE {days} GROUP BY day")
-    await conn.execute("DELETE FROM temp.touched_days")
-    await conn.execute("DELETE FROM temp.touched_buyers")
+    await conn.execute(f"DELETE FROM order_day WHERE orders = 0 AND day IN ({keys})")
+    await conn.execute(
+        "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
+        f" WHERE b.day = order_day.day) WHERE day IN ({keys})"
+    )
+    await conn.execute("DELETE FROM temp.touched_keys")

@@ -1,15 +1,11 @@
 -- Rollups behind the managers' digest and reports (storage/digest.py), so that a day, a week
--- or a month is read from a few hundred rows instead of millions of orders.
---
--- orders_day: every order by local day and buyer, covering the day's totals. The day's
--- distinct buyers are one ordered walk of that day's entries, and order_day below is rebuilt
--- for any set of days from it without touching the table. SQLite keeps it for every writer.
-CREATE INDEX orders_day ON orders(day, buyer_id, amount_fen, valid_fen);
+-- or a month is read from a few hundred rows instead of millions of orders. No new index on
+-- orders itself: a narrower one than its others made SQLite scan orders through it for the
+-- import's joins with its small temp tables.
 
 -- Per local day, over every order paid that day whatever became of it (GMV counts refunded
--- and cancelled ones): amounts, orders and distinct buyers. A row exists while the day has
--- an order. The import recomputes the days it touched from orders_day; the triggers below
--- keep it for any other writer.
+-- and cancelled ones): amounts, orders and distinct buyers (buyer_day's rows of the day).
+-- A row exists while the day has an order.
 CREATE TABLE order_day (
     day        INTEGER PRIMARY KEY,
     amount_fen INTEGER NOT NULL,
@@ -18,10 +14,17 @@ CREATE TABLE order_day (
     customers  INTEGER NOT NULL
 );
 
--- Orders per (month, buyer): a month's distinct buyers are its row count, and a month to
--- date is that count less the buyers whose every order of the month falls after it (their
--- count here equals their orders on those days). Distinct buyers cannot be summed from days.
--- Shifted by the import like sharer_month; the triggers below keep it for other writers.
+-- Orders per (day, buyer) and per (month, buyer), every status. Distinct buyers cannot be
+-- summed from days: a span's are buyer_day's distinct buyer_ids over its days, a month's are
+-- buyer_month's rows, and a month to date is that count less the buyers whose every order of
+-- the month is on its other days (their buyer_month count equals their buyer_day counts
+-- there). A row exists while its group has an order.
+CREATE TABLE buyer_day (
+    day      INTEGER NOT NULL,
+    buyer_id TEXT NOT NULL,
+    orders   INTEGER NOT NULL,
+    PRIMARY KEY (day, buyer_id)
+) WITHOUT ROWID;
 CREATE TABLE buyer_month (
     month    INTEGER NOT NULL,
     buyer_id TEXT NOT NULL,
@@ -29,52 +32,66 @@ CREATE TABLE buyer_month (
     PRIMARY KEY (month, buyer_id)
 ) WITHOUT ROWID;
 
-INSERT INTO order_day
-SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id)
-FROM orders GROUP BY day;
-INSERT INTO buyer_month SELECT month, buyer_id, COUNT(*) FROM orders GROUP BY month, buyer_id;
+INSERT INTO buyer_day SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id;
+INSERT INTO buyer_month SELECT day / 100, buyer_id, SUM(orders) FROM buyer_day
+GROUP BY day / 100, buyer_id;
+INSERT INTO order_day SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders
+GROUP BY day;
+UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b WHERE b.day = order_day.day);
 
--- For writers other than the import (tests, the demo), which drops these for its span and
--- keeps both tables itself, set-based. A buyer counts on a day while some order of theirs is
--- on it: each probe leaves out the order at hand (one index look-up on orders_day).
+-- The import shifts these three itself (storage/order_sql.py), set-based, with the triggers
+-- below resting; they keep them for any other writer of orders (tests, the demo). A day's
+-- customers move when its buyer's buyer_day row appears or goes.
 CREATE TRIGGER order_day_insert AFTER INSERT ON orders BEGIN
     INSERT INTO order_day (day, amount_fen, valid_fen, orders, customers)
-    VALUES (new.day, new.amount_fen, new.valid_fen, 1, NOT EXISTS (SELECT 1 FROM orders
-        WHERE day = new.day AND buyer_id = new.buyer_id AND order_id <> new.order_id))
+    VALUES (new.day, new.amount_fen, new.valid_fen, 1, NOT EXISTS (SELECT 1 FROM buyer_day
+        WHERE day = new.day AND buyer_id = new.buyer_id))
     ON CONFLICT(day) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen,
         valid_fen = valid_fen + excluded.valid_fen, orders = orders + 1,
         customers = customers + excluded.customers;
-    INSERT INTO buyer_month (month, buyer_id, orders) VALUES (new.month, new.buyer_id, 1)
+    INSERT INTO buyer_day (day, buyer_id, orders) VALUES (new.day, new.buyer_id, 1)
+    ON CONFLICT(day, buyer_id) DO UPDATE SET orders = orders + 1;
+    INSERT INTO buyer_month (month, buyer_id, orders) VALUES (new.day / 100, new.buyer_id, 1)
     ON CONFLICT(month, buyer_id) DO UPDATE SET orders = orders + 1;
 END;
-CREATE TRIGGER order_day_update AFTER UPDATE OF day, month, buyer_id, amount_fen, valid_fen
+CREATE TRIGGER order_day_update AFTER UPDATE OF day, buyer_id, amount_fen, valid_fen
 ON orders BEGIN
+    UPDATE buyer_day SET orders = orders - 1 WHERE day = old.day AND buyer_id = old.buyer_id;
     UPDATE order_day SET amount_fen = amount_fen - old.amount_fen,
         valid_fen = valid_fen - old.valid_fen, orders = orders - 1,
-        customers = customers - NOT EXISTS (SELECT 1 FROM orders WHERE day = old.day
-            AND buyer_id = old.buyer_id AND order_id <> old.order_id)
+        customers = customers - EXISTS (SELECT 1 FROM buyer_day WHERE day = old.day
+            AND buyer_id = old.buyer_id AND orders = 0)
     WHERE day = old.day;
+    DELETE FROM buyer_day WHERE day = old.day AND buyer_id = old.buyer_id AND orders = 0;
+    UPDATE buyer_month SET orders = orders - 1
+    WHERE month = old.day / 100 AND buyer_id = old.buyer_id;
+    DELETE FROM buyer_month WHERE month = old.day / 100 AND buyer_id = old.buyer_id
+        AND orders = 0;
     INSERT INTO order_day (day, amount_fen, valid_fen, orders, customers)
-    VALUES (new.day, new.amount_fen, new.valid_fen, 1, NOT EXISTS (SELECT 1 FROM orders
-        WHERE day = new.day AND buyer_id = new.buyer_id AND order_id <> new.order_id))
+    VALUES (new.day, new.amount_fen, new.valid_fen, 1, NOT EXISTS (SELECT 1 FROM buyer_day
+        WHERE day = new.day AND buyer_id = new.buyer_id))
     ON CONFLICT(day) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen,
         valid_fen = valid_fen + excluded.valid_fen, orders = orders + 1,
         customers = customers + excluded.customers;
-    DELETE FROM order_day WHERE orders = 0 AND day = old.day;
-    UPDATE buyer_month SET orders = orders - 1 WHERE month = old.month AND buyer_id = old.buyer_id;
-    INSERT INTO buyer_month (month, buyer_id, orders) VALUES (new.month, new.buyer_id, 1)
+    DELETE FROM order_day WHERE day = old.day AND orders = 0;
+    INSERT INTO buyer_day (day, buyer_id, orders) VALUES (new.day, new.buyer_id, 1)
+    ON CONFLICT(day, buyer_id) DO UPDATE SET orders = orders + 1;
+    INSERT INTO buyer_month (month, buyer_id, orders) VALUES (new.day / 100, new.buyer_id, 1)
     ON CONFLICT(month, buyer_id) DO UPDATE SET orders = orders + 1;
-    DELETE FROM buyer_month WHERE orders = 0 AND month = old.month AND buyer_id = old.buyer_id;
 END;
 CREATE TRIGGER order_day_delete AFTER DELETE ON orders BEGIN
+    UPDATE buyer_day SET orders = orders - 1 WHERE day = old.day AND buyer_id = old.buyer_id;
     UPDATE order_day SET amount_fen = amount_fen - old.amount_fen,
         valid_fen = valid_fen - old.valid_fen, orders = orders - 1,
-        customers = customers - NOT EXISTS (SELECT 1 FROM orders WHERE day = old.day
-            AND buyer_id = old.buyer_id)
+        customers = customers - EXISTS (SELECT 1 FROM buyer_day WHERE day = old.day
+            AND buyer_id = old.buyer_id AND orders = 0)
     WHERE day = old.day;
-    DELETE FROM order_day WHERE orders = 0 AND day = old.day;
-    UPDATE buyer_month SET orders = orders - 1 WHERE month = old.month AND buyer_id = old.buyer_id;
-    DELETE FROM buyer_month WHERE orders = 0 AND month = old.month AND buyer_id = old.buyer_id;
+    DELETE FROM buyer_day WHERE day = old.day AND buyer_id = old.buyer_id AND orders = 0;
+    DELETE FROM order_day WHERE day = old.day AND orders = 0;
+    UPDATE buyer_month SET orders = orders - 1
+    WHERE month = old.day / 100 AND buyer_id = old.buyer_id;
+    DELETE FROM buyer_month WHERE month = old.day / 100 AND buyer_id = old.buyer_id
+        AND orders = 0;
 END;
 
 -- sharer_day by day, covering what the digest reads of a day or a few (active sharers, top

@@ -1,7 +1,7 @@
-"""The digest's rollups (migration 0017: order_day, buyer_month, sharer_first, sku_day_total)
-equal a computation over the orders themselves, whoever wrote them: the bulk load, the import
-merging changes (amounts, refunds, rows moved to another day, month, sharer or buyer), and
-plain SQL (rows updated and deleted, through the triggers). And the period figures read from
+"""The digest's rollups (migration 0017: order_day, buyer_day, buyer_month, sharer_first,
+sku_day_total) equal a computation over the orders themselves, whoever wrote them: the bulk
+load, the import merging changes (amounts, refunds, rows moved to another day, month, sharer
+or buyer), and plain SQL (rows updated and deleted, through the triggers). And the period figures read from
 them (month to date, weeks, spans across months) equal direct counts over the orders."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ FRESH = {
         "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id)"
         " FROM orders GROUP BY day"
     ),
+    "buyer_day": "SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id",
     "buyer_month": "SELECT month, buyer_id, COUNT(*) FROM orders GROUP BY month, buyer_id",
     "sharer_first": (
         "SELECT sharer_id, MIN(day) FROM (SELECT sharer_id, day FROM orders GROUP BY"

@@ -64,7 +64,7 @@ _BULK, _BULK_MAX = 5_000, 20_000
 # Each chunk also has a fixed cost (its triggers set aside and back, the days' totals), which
 # _CHUNK_MIN keeps from eating the import's time on a busy machine.
 _HOLD = 0.15
-_CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 2_000, 1_000, 50_000
+_CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 2_000, 1_000, 20_000
 _BATCH = 20_000  # rows staged (and, into an empty table, converted) at a time
 _CACHE_KIB = 256 * 1024  # page cache for the import's span: the B-trees stay in memory
 
@@ -341,7 +341,7 @@ async def _write(
             if hi == last:
                 r.unchanged = kept - r.new - r.updated
                 r.import_id = await _record(tx, r, now, *record)
-            took = time.perf_counter() - started
+        took = time.perf_counter() - started  # the commit too: it writes the pages out
         log.debug("import: %d orders up to %s written in %.3f s", touched, hi, took)
         # The chunk's pages copied into the database file here, on the import's own thread,
         # with no lock held: else the bot's next commit would do it, its queries waiting.

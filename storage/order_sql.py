@@ -51,7 +51,7 @@ _ORDER = (
 _HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
 _TEMP = (
     "staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped",
-    "touched_keys",
+    "touched_keys", "first_moved",
 )  # fmt: skip
 # Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
 # a re-import converts every row again instead of trusting the stored hashes.
@@ -471,20 +471,21 @@ async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
 
 # --- the digest's rollups (migration 0017) -------------------------------------------------
 # Shifted by the import as the others are (orders.py's _shift): every order, whatever its
-# status, counts once in its day's order_day row and its (day, buyer) and (month, buyer) rows.
-_BY_DAY = (
-    "order_day (day, amount_fen, valid_fen, orders, customers)",
-    "o.day, {s}SUM(o.amount_fen), {s}SUM(o.valid_fen), {s}COUNT(*), 0",
-    "o.day",
-    "day",
-    "amount_fen = amount_fen + excluded.amount_fen, valid_fen = valid_fen +"
-    " excluded.valid_fen, orders = orders + excluded.orders",
-)
-_BY_BUYER = [
-    ("buyer_day (day, buyer_id, orders)", "o.day, o.buyer_id, {s}COUNT(*)", "o.day, o.buyer_id",
-     "day, buyer_id", "orders = orders + excluded.orders"),
-    ("buyer_month (month, buyer_id, orders)", "o.month, o.buyer_id, {s}COUNT(*)",
-     "o.month, o.buyer_id", "month, buyer_id", "orders = orders + excluded.orders"),
+# status, counts once in its day's order_day row and its (day, buyer) and (month, buyer) rows;
+# sku_day_total counts the orders with a valid amount, as sku_day does.
+_ADD = "orders = orders + excluded.orders"
+_ADD_FEN = "valid_fen = valid_fen + excluded.valid_fen, " + _ADD
+# (table and columns, selected from temp.chunk o with {s} the sign, which rows, group = key)
+_DAY_SHIFTS = [
+    ("order_day (day, amount_fen, valid_fen, orders, customers)",
+     "o.day, {s}SUM(o.amount_fen), {s}SUM(o.valid_fen), {s}COUNT(*), 0", "true", "day",
+     "amount_fen = amount_fen + excluded.amount_fen, " + _ADD_FEN),
+    ("buyer_day (day, buyer_id, orders)", "o.day, o.buyer_id, {s}COUNT(*)", "true",
+     "day, buyer_id", _ADD),
+    ("buyer_month (month, buyer_id, orders)", "o.month, o.buyer_id, {s}COUNT(*)", "true",
+     "month, buyer_id", _ADD),
+    ("sku_day_total (day, sku, valid_fen, orders)", "o.day, o.sku, {s}SUM(o.valid_fen),"
+     " {s}COUNT(*)", "o.valid_fen > 0", "day, sku", _ADD_FEN),
 ]  # fmt: skip
 
 
@@ -507,7 +508,8 @@ async def build_day_rollups(conn: aiosqlite.Connection) -> None:
         ),
         (
             "sku_day_total",
-            "SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day GROUP BY day, sku",
+            "SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day GROUP BY day, sku"
+            " HAVING SUM(orders) > 0",
         ),
     ):
         await conn.execute(f"DELETE FROM {table}")
@@ -519,37 +521,50 @@ async def build_day_rollups(conn: aiosqlite.Connection) -> None:
 
 
 async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
-    """Beside the import's shift of the other rollups: "-" before the touched orders are
-    written (the stored rows out), "+" after (the new rows in). Both passes note the rows'
-    (day, buyer) keys; after "+" the groups left without an order lose their rows and the
-    noted days' customers are counted again from buyer_day (a range of its key each)."""
-    rows = "temp.chunk o"  # the touched orders as stored now, read by orders.py's _shift
+    """Beside the import's shift of the other rollups, from the same rows (temp.chunk: the
+    touched orders as stored now): "-" before they are written (the stored rows out), "+"
+    after (the new rows in). After "+", groups left without an order lose their rows, the
+    touched days' customers are counted again from buyer_day (a range of its key each), and
+    the sharers whose stored valid orders went out have their first day looked up again in
+    sharer_day (already shifted); the rows in can only make a first day earlier."""
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS touched_keys (day INTEGER, buyer_id TEXT,"
         " PRIMARY KEY (day, buyer_id)) WITHOUT ROWID"
     )
     await conn.execute(
-        f"INSERT OR IGNORE INTO temp.touched_keys SELECT o.day, o.buyer_id FROM {rows}"
+        "CREATE TEMP TABLE IF NOT EXISTS first_moved (sharer_id TEXT PRIMARY KEY) WITHOUT ROWID"
     )
-    for into, select, group, key, sets in (_BY_DAY, *_BY_BUYER):
+    await conn.execute(
+        "INSERT OR IGNORE INTO temp.touched_keys SELECT day, buyer_id FROM temp.chunk"
+    )
+    for into, select, where, key, sets in _DAY_SHIFTS:
         await conn.execute(
-            f"INSERT INTO {into} SELECT {select.format(s=sign)} FROM {rows} WHERE true"
-            f" GROUP BY {group} ON CONFLICT({key}) DO UPDATE SET {sets}"
+            f"INSERT INTO {into} SELECT {select.format(s=sign)} FROM temp.chunk o WHERE {where}"
+            f" GROUP BY {key} ON CONFLICT({key}) DO UPDATE SET {sets}"
         )
     if sign == "-":
+        await conn.execute(
+            "INSERT OR IGNORE INTO temp.first_moved SELECT sharer_id FROM temp.chunk"
+            " WHERE valid_fen > 0"
+        )
         return
-    keys = "SELECT DISTINCT day FROM temp.touched_keys"
-    await conn.execute(
+    days = "SELECT DISTINCT day FROM temp.touched_keys"
+    for sql in (
         "DELETE FROM buyer_day WHERE orders = 0 AND (day, buyer_id) IN"
-        " (SELECT day, buyer_id FROM temp.touched_keys)"
-    )
-    await conn.execute(
+        " (SELECT day, buyer_id FROM temp.touched_keys)",
         "DELETE FROM buyer_month WHERE orders = 0 AND (month, buyer_id) IN"
-        " (SELECT day / 100, buyer_id FROM temp.touched_keys)"
-    )
-    await conn.execute(f"DELETE FROM order_day WHERE orders = 0 AND day IN ({keys})")
-    await conn.execute(
+        " (SELECT day / 100, buyer_id FROM temp.touched_keys)",
+        f"DELETE FROM order_day WHERE orders = 0 AND day IN ({days})",
+        f"DELETE FROM sku_day_total WHERE orders = 0 AND day IN ({days})",
         "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
-        f" WHERE b.day = order_day.day) WHERE day IN ({keys})"
-    )
-    await conn.execute("DELETE FROM temp.touched_keys")
+        f" WHERE b.day = order_day.day) WHERE day IN ({days})",
+        "DELETE FROM sharer_first WHERE sharer_id IN (SELECT sharer_id FROM temp.first_moved)",
+        "INSERT INTO sharer_first SELECT sharer_id, first FROM (SELECT m.sharer_id, (SELECT"
+        " d.day FROM sharer_day d WHERE d.sharer_id = m.sharer_id AND d.orders > 0"
+        " ORDER BY d.day LIMIT 1) AS first FROM temp.first_moved m) WHERE first IS NOT NULL",
+        "INSERT INTO sharer_first SELECT sharer_id, MIN(day) FROM temp.chunk WHERE valid_fen > 0"
+        " GROUP BY sharer_id ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day)",
+        "DELETE FROM temp.touched_keys",
+        "DELETE FROM temp.first_moved",
+    ):
+        await conn.execute(sql)

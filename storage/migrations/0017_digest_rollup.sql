@@ -112,10 +112,8 @@ CREATE INDEX sharer_week_week ON sharer_week(week, valid_fen, orders);
 CREATE INDEX samples_dates ON samples(owner_id, shipped_at, signed_at, video_at, handed_at,
     stage, closed_at);
 
--- Each sharer's first day with a valid order (sharer_day.orders > 0): the new sharers of a day
--- or a period are one range of its index, instead of a probe into sharer_day per active
--- sharer. Kept by the triggers below whoever writes sharer_day (the import's shift, tests);
--- rebuilt after a bulk load.
+-- Each sharer's first day with a valid order: the new sharers of a day or a period are one
+-- range of its index, instead of a probe into sharer_day per active sharer.
 CREATE TABLE sharer_first (
     sharer_id TEXT PRIMARY KEY,
     day       INTEGER NOT NULL
@@ -124,8 +122,8 @@ CREATE INDEX sharer_first_day ON sharer_first(day);
 INSERT INTO sharer_first SELECT sharer_id, MIN(day) FROM sharer_day WHERE orders > 0
 GROUP BY sharer_id;
 
--- sku_day summed over sharers: a month's top SKUs sum some 6,000 rows instead of 300,000.
--- Kept by the triggers below whoever writes sku_day; rebuilt after a bulk load.
+-- sku_day summed over sharers (orders with a valid amount, as sku_day counts them): a
+-- month's top SKUs sum some 6,000 rows instead of 300,000.
 CREATE TABLE sku_day_total (
     day       INTEGER NOT NULL,
     sku       TEXT NOT NULL,
@@ -134,51 +132,45 @@ CREATE TABLE sku_day_total (
     PRIMARY KEY (day, sku)
 ) WITHOUT ROWID;
 INSERT INTO sku_day_total SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day
-GROUP BY day, sku;
+GROUP BY day, sku HAVING SUM(orders) > 0;
 
--- A sharer's first day can only move later when the row of that day stops counting; then it
--- is looked up again (the sharer's first counting row by the primary key). No OR IGNORE in
--- these bodies: an upsert that fires them (the import's shift) imposes its ON CONFLICT on them.
-CREATE TRIGGER sharer_first_insert AFTER INSERT ON sharer_day WHEN new.orders > 0 BEGIN
+-- Both kept like order_day: by the import itself, and by these triggers on orders for any
+-- other writer. A sharer's first day moves later only when an order on it stops counting;
+-- then it is looked up again (the sharer's first valid order by orders_sharer_month). No
+-- OR IGNORE in trigger bodies: an upsert that fires them would impose its ON CONFLICT.
+CREATE TRIGGER sharer_first_insert AFTER INSERT ON orders WHEN new.valid_fen > 0 BEGIN
     INSERT INTO sharer_first (sharer_id, day) VALUES (new.sharer_id, new.day)
     ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day);
+    INSERT INTO sku_day_total (day, sku, valid_fen, orders)
+    VALUES (new.day, new.sku, new.valid_fen, 1)
+    ON CONFLICT(day, sku) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
+        orders = orders + 1;
 END;
-CREATE TRIGGER sharer_first_update AFTER UPDATE ON sharer_day BEGIN
-    DELETE FROM sharer_first WHERE sharer_id = old.sharer_id AND day = old.day
-        AND NOT EXISTS (SELECT 1 FROM sharer_day WHERE sharer_id = old.sharer_id
-            AND day = old.day AND orders > 0);
-    INSERT INTO sharer_first SELECT sharer_id, day FROM sharer_day
-        WHERE sharer_id = old.sharer_id AND orders > 0 AND NOT EXISTS (SELECT 1
-            FROM sharer_first WHERE sharer_id = old.sharer_id) ORDER BY day LIMIT 1;
-    INSERT INTO sharer_first (sharer_id, day) SELECT new.sharer_id, new.day WHERE new.orders > 0
-    ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day);
-END;
-CREATE TRIGGER sharer_first_delete AFTER DELETE ON sharer_day BEGIN
+CREATE TRIGGER sharer_first_out AFTER UPDATE OF day, sharer_id, sku, valid_fen ON orders
+WHEN old.valid_fen > 0 BEGIN
+    UPDATE sku_day_total SET valid_fen = valid_fen - old.valid_fen, orders = orders - 1
+    WHERE day = old.day AND sku = old.sku;
+    DELETE FROM sku_day_total WHERE day = old.day AND sku = old.sku AND orders = 0;
     DELETE FROM sharer_first WHERE sharer_id = old.sharer_id AND day = old.day;
-    INSERT INTO sharer_first SELECT sharer_id, day FROM sharer_day
-        WHERE sharer_id = old.sharer_id AND orders > 0 AND NOT EXISTS (SELECT 1
-            FROM sharer_first WHERE sharer_id = old.sharer_id) ORDER BY day LIMIT 1;
+    INSERT INTO sharer_first SELECT sharer_id, day FROM orders WHERE sharer_id = old.sharer_id
+        AND valid_fen > 0 AND NOT EXISTS (SELECT 1 FROM sharer_first
+            WHERE sharer_id = old.sharer_id) ORDER BY month, day LIMIT 1;
 END;
-
-CREATE TRIGGER sku_day_total_insert AFTER INSERT ON sku_day BEGIN
+CREATE TRIGGER sharer_first_in AFTER UPDATE OF day, sharer_id, sku, valid_fen ON orders
+WHEN new.valid_fen > 0 BEGIN
+    INSERT INTO sharer_first (sharer_id, day) VALUES (new.sharer_id, new.day)
+    ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day);
     INSERT INTO sku_day_total (day, sku, valid_fen, orders)
-    VALUES (new.day, new.sku, new.valid_fen, new.orders)
+    VALUES (new.day, new.sku, new.valid_fen, 1)
     ON CONFLICT(day, sku) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
-        orders = orders + excluded.orders;
+        orders = orders + 1;
 END;
-CREATE TRIGGER sku_day_total_update AFTER UPDATE ON sku_day BEGIN
-    UPDATE sku_day_total SET valid_fen = valid_fen - old.valid_fen, orders = orders - old.orders
+CREATE TRIGGER sharer_first_delete AFTER DELETE ON orders WHEN old.valid_fen > 0 BEGIN
+    UPDATE sku_day_total SET valid_fen = valid_fen - old.valid_fen, orders = orders - 1
     WHERE day = old.day AND sku = old.sku;
-    INSERT INTO sku_day_total (day, sku, valid_fen, orders)
-    VALUES (new.day, new.sku, new.valid_fen, new.orders)
-    ON CONFLICT(day, sku) DO UPDATE SET valid_fen = valid_fen + excluded.valid_fen,
-        orders = orders + excluded.orders;
-    DELETE FROM sku_day_total WHERE day = old.day AND sku = old.sku AND orders = 0
-        AND valid_fen = 0;
-END;
-CREATE TRIGGER sku_day_total_delete AFTER DELETE ON sku_day BEGIN
-    UPDATE sku_day_total SET valid_fen = valid_fen - old.valid_fen, orders = orders - old.orders
-    WHERE day = old.day AND sku = old.sku;
-    DELETE FROM sku_day_total WHERE day = old.day AND sku = old.sku AND orders = 0
-        AND valid_fen = 0;
+    DELETE FROM sku_day_total WHERE day = old.day AND sku = old.sku AND orders = 0;
+    DELETE FROM sharer_first WHERE sharer_id = old.sharer_id AND day = old.day;
+    INSERT INTO sharer_first SELECT sharer_id, day FROM orders WHERE sharer_id = old.sharer_id
+        AND valid_fen > 0 AND NOT EXISTS (SELECT 1 FROM sharer_first
+            WHERE sharer_id = old.sharer_id) ORDER BY month, day LIMIT 1;
 END;

@@ -77,8 +77,8 @@ class DigestReads:
 
     async def top_sharers(self, day: date, limit: int = TOP) -> list[tuple[str, int]]:
         rows = await self.db.fetchall(
-            "SELECT sharer_id, valid_fen FROM sharer_day WHERE day = ? AND sharer_id <> ''"
-            " AND valid_fen > 0 ORDER BY valid_fen DESC, sharer_id LIMIT ?",
+            "SELECT sharer_id, valid_fen FROM sharer_day WHERE day = ? AND orders > 0"
+            " AND sharer_id <> '' AND valid_fen > 0 ORDER BY valid_fen DESC, sharer_id LIMIT ?",
             (ymd(day), limit),
         )
         return [(row[0], row[1]) for row in rows]
@@ -304,12 +304,15 @@ class _Sums:
 
     _DIRECT = (
         "SELECT sharer_id, SUM(valid_fen) AS fen, SUM(orders) AS n FROM sharer_day"
-        " WHERE day BETWEEN ? AND ? AND sharer_id <> '' GROUP BY sharer_id"
+        " WHERE day BETWEEN ? AND ? AND orders > 0 AND sharer_id <> '' GROUP BY sharer_id"
     )
 
     @staticmethod
     def _rest(table: str, key: str) -> str:
-        days = "SELECT sharer_id, valid_fen, orders FROM sharer_day WHERE day BETWEEN ? AND ?"
+        days = (
+            "SELECT sharer_id, valid_fen, orders FROM sharer_day WHERE day BETWEEN ? AND ?"
+            " AND orders > 0"
+        )
         return (
             f"SELECT r.sharer_id AS sharer_id, r.valid_fen - coalesce(o.fen, 0) AS fen,"
             f" r.orders - coalesce(o.n, 0) AS n FROM {table} r LEFT JOIN (SELECT sharer_id,"

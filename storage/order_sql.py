@@ -51,7 +51,7 @@ _ORDER = (
 _HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}", re.ASCII)
 _TEMP = (
     "staging", "hours", "parsed", "incoming", "replaced", "touched", "day_week", "skipped",
-    "touched_keys", "first_moved",
+    "gone", "first_moved",
 )  # fmt: skip
 # Part of every raw-cell hash: bump it when parsing changes what the same cells mean, so that
 # a re-import converts every row again instead of trusting the stored hashes.
@@ -523,19 +523,17 @@ async def build_day_rollups(conn: aiosqlite.Connection) -> None:
 async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
     """Beside the import's shift of the other rollups, from the same rows (temp.chunk: the
     touched orders as stored now): "-" before they are written (the stored rows out), "+"
-    after (the new rows in). After "+", groups left without an order lose their rows, the
-    touched days' customers are counted again from buyer_day (a range of its key each), and
-    the sharers whose stored valid orders went out have their first day looked up again in
-    sharer_day (already shifted); the rows in can only make a first day earlier."""
+    after (the new rows in). Only a "-" can leave a group without orders or move a sharer's
+    first day later, so it notes its rows' keys and sharers; after "+" those groups lose
+    their rows if empty, those sharers' first days are looked up again in sharer_day (shifted
+    by then), and the days on both sides count their customers again in buyer_day (one range
+    of its key each). A chunk of new orders only (no "-") needs none of the clean-up."""
     await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS touched_keys (day INTEGER, buyer_id TEXT,"
-        " PRIMARY KEY (day, buyer_id)) WITHOUT ROWID"
+        "CREATE TEMP TABLE IF NOT EXISTS gone (day INTEGER, buyer_id TEXT, sku TEXT,"
+        " PRIMARY KEY (day, buyer_id, sku)) WITHOUT ROWID"
     )
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS first_moved (sharer_id TEXT PRIMARY KEY) WITHOUT ROWID"
-    )
-    await conn.execute(
-        "INSERT OR IGNORE INTO temp.touched_keys SELECT day, buyer_id FROM temp.chunk"
     )
     for into, select, where, key, sets in _DAY_SHIFTS:
         await conn.execute(
@@ -544,27 +542,38 @@ async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
         )
     if sign == "-":
         await conn.execute(
+            "INSERT OR IGNORE INTO temp.gone SELECT day, buyer_id, sku FROM temp.chunk"
+        )
+        await conn.execute(
             "INSERT OR IGNORE INTO temp.first_moved SELECT sharer_id FROM temp.chunk"
             " WHERE valid_fen > 0"
         )
         return
-    days = "SELECT DISTINCT day FROM temp.touched_keys"
+    days = "SELECT day FROM temp.chunk"
+    async with conn.execute("SELECT EXISTS (SELECT 1 FROM temp.gone)") as cursor:
+        (out,) = await cursor.fetchone()
+    if out:
+        days += " UNION SELECT day FROM temp.gone"
+        for sql in (
+            "DELETE FROM buyer_day WHERE orders = 0 AND (day, buyer_id) IN"
+            " (SELECT day, buyer_id FROM temp.gone)",
+            "DELETE FROM buyer_month WHERE orders = 0 AND (month, buyer_id) IN"
+            " (SELECT day / 100, buyer_id FROM temp.gone)",
+            "DELETE FROM order_day WHERE orders = 0 AND day IN (SELECT day FROM temp.gone)",
+            "DELETE FROM sku_day_total WHERE orders = 0 AND (day, sku) IN"
+            " (SELECT day, sku FROM temp.gone)",
+            "DELETE FROM sharer_first WHERE sharer_id IN (SELECT sharer_id FROM temp.first_moved)",
+            "INSERT INTO sharer_first SELECT sharer_id, first FROM (SELECT m.sharer_id, (SELECT"
+            " d.day FROM sharer_day d WHERE d.sharer_id = m.sharer_id AND d.orders > 0"
+            " ORDER BY d.day LIMIT 1) AS first FROM temp.first_moved m) WHERE first IS NOT NULL",
+        ):
+            await conn.execute(sql)
     for sql in (
-        "DELETE FROM buyer_day WHERE orders = 0 AND (day, buyer_id) IN"
-        " (SELECT day, buyer_id FROM temp.touched_keys)",
-        "DELETE FROM buyer_month WHERE orders = 0 AND (month, buyer_id) IN"
-        " (SELECT day / 100, buyer_id FROM temp.touched_keys)",
-        f"DELETE FROM order_day WHERE orders = 0 AND day IN ({days})",
-        f"DELETE FROM sku_day_total WHERE orders = 0 AND day IN ({days})",
-        "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
-        f" WHERE b.day = order_day.day) WHERE day IN ({days})",
-        "DELETE FROM sharer_first WHERE sharer_id IN (SELECT sharer_id FROM temp.first_moved)",
-        "INSERT INTO sharer_first SELECT sharer_id, first FROM (SELECT m.sharer_id, (SELECT"
-        " d.day FROM sharer_day d WHERE d.sharer_id = m.sharer_id AND d.orders > 0"
-        " ORDER BY d.day LIMIT 1) AS first FROM temp.first_moved m) WHERE first IS NOT NULL",
         "INSERT INTO sharer_first SELECT sharer_id, MIN(day) FROM temp.chunk WHERE valid_fen > 0"
         " GROUP BY sharer_id ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day)",
-        "DELETE FROM temp.touched_keys",
+        "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
+        f" WHERE b.day = order_day.day) WHERE day IN ({days})",
+        "DELETE FROM temp.gone",
         "DELETE FROM temp.first_moved",
     ):
         await conn.execute(sql)

@@ -79,6 +79,7 @@ async def main():
     await stop.wait()
     print("boards built:", getattr(services.boards, "computed", "n/a"), file=sys.stderr)
     await application.stop(app)
+    await services.close()
 asyncio.run(main())
 """
 
@@ -138,6 +139,9 @@ async def run_bot(code: Path, db: Path, n: int, tracemalloc: bool, top: bool = F
         )
         try:
             while not api.calls("getUpdates"):
+                if proc.returncode is not None or not _alive(proc.pid):
+                    log.seek(0)
+                    raise RuntimeError("the bot stopped: " + log.read().decode()[-2000:])
                 await asyncio.sleep(0.1)
             await asyncio.sleep(1.0)
             idle = status(proc.pid, "VmRSS")
@@ -197,6 +201,13 @@ async def ask(api: LocalBotAPI, asks: list[tuple[int, int, str]]) -> int:
                 del waiting[chat]
                 answered += 1
     return answered
+
+
+def _alive(pid: int) -> bool:
+    state = (
+        Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}").exists() else "Z"
+    )
+    return state != "Z"
 
 
 def checkout(rev: str, into: Path) -> Path:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import hide, setup_logging
 from bot.services import Services
+from storage.open import StoreUnavailable
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -147,8 +148,19 @@ async def _backup(services: Services, target: Path) -> int:
     return 0
 
 
-async def _migrate(services: Services) -> int:
-    print(f"database at version {await services.db.user_version()}")
+async def _migrate(settings: Settings) -> int:
+    # The store alone: a migration must not wait on RULES_FILE or KPI_FILE being valid.
+    from storage.open import open_database, redacted
+
+    url = settings.database()
+    db = await open_database(url, pool_size=min(settings.database_pool_size, 2))
+    try:
+        applied = await db.migrate()
+        version = await db.user_version()
+    finally:
+        await db.close()
+    done = f"applied {', '.join(f'{n:04d}' for n in applied)}" if applied else "up to date"
+    print(f"{redacted(url)}: {done}; database at version {version}")
     return 0
 
 
@@ -205,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "backup":
             return asyncio.run(_with_services(settings, lambda s: _backup(s, args.path)))
-        return asyncio.run(_with_services(settings, _migrate))
-    except ConfigError as exc:
+        return asyncio.run(_migrate(settings))
+    except (ConfigError, StoreUnavailable) as exc:
         print(exc, file=sys.stderr)
         return 2
 

@@ -19,6 +19,7 @@ from bot.i18n import LANGUAGES, resolve_locale
 
 _DURATION_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DATABASE_SCHEMES = ("sqlite://", "postgresql://", "postgres://")
 
 
 def parse_duration(value: object) -> timedelta:
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     database_path: Path = Path("data/crewbot.sqlite3")
+    # sqlite:///path or postgresql://user:pass@host:port/db; unset: DATABASE_PATH's file.
+    # Kept out of repr: its password is a secret (bot.logs redacts it from log lines too).
+    database_url: str | None = Field(default=None, repr=False)
+    # Connections the PostgreSQL pool may open (per process); SQLite uses one connection.
+    database_pool_size: int = Field(default=10, ge=1, le=500)
     admin_ids: AdminIds = frozenset()
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_Hans"
@@ -114,6 +120,21 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not one of zh_Hans, zh_Hant, en")
         return locale
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_store(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(DATABASE_SCHEMES):
+            shown = value.split("://", 1)[0] + "://…" if "://" in value else "a path"
+            raise ValueError(
+                f"{shown} is not sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DB"
+            )
+        if value.startswith("sqlite://") and not value.startswith("sqlite:///"):
+            raise ValueError("a SQLite URL is sqlite:///relative/path or sqlite:////absolute/path")
+        return value
+
     @field_validator("rules_file", "kpi_file")
     @classmethod
     def _existing_file(cls, value: Path | None) -> Path | None:
@@ -124,6 +145,10 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def database(self) -> str:
+        """The store's URL: DATABASE_URL, or DATABASE_PATH's file as sqlite:///PATH."""
+        return self.database_url or f"sqlite:///{self.database_path}"
 
     def token(self) -> str:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():

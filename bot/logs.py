@@ -5,7 +5,8 @@ webhook secret is a `setWebhook` parameter (which PTB logs at DEBUG). A filter o
 handler rewrites each record before it is written: the message with its arguments merged,
 the formatted traceback and the stack. Values are hidden by name (`hide`, called once the
 token is read and the secret chosen) and, as a safety net for a token nobody registered, by
-the shapes a token takes: in a Bot API path, and the `<digits>:<35 characters>` form itself.
+the shapes a token takes: in a Bot API path, and the `<digits>:<35 characters>` form itself;
+and the password of any `scheme://user:password@host` URL (DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import quote
 
 HIDDEN = "[redacted]"
 _TOKEN_SHAPES = re.compile(r"(?<=/bot)\d+:[^/\s'\"?#]+|\b\d{6,}:[A-Za-z0-9_-]{30,}")
+# The password of a URL (a DATABASE_URL in an error message, say): user:password@host.
+_URL_PASSWORD = re.compile(r"(?<=://)([^\s:/@]*):[^\s/@]+@")
 # Below this a value is too likely to occur by chance to be replaced everywhere.
 _SHORTEST_SECRET = 6
 
@@ -39,6 +42,7 @@ class Redactor(logging.Filter):
     def redact(self, text: str) -> str:
         if self._pattern is not None:
             text = self._pattern.sub(HIDDEN, text)
+        text = _URL_PASSWORD.sub(rf"\1:{HIDDEN}@", text)
         return _TOKEN_SHAPES.sub(HIDDEN, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -15,7 +15,7 @@ from storage.boards import Boards
 from storage.chats import Chats
 from storage.commission import Commission
 from storage.creators import Creators
-from storage.db import Database
+from storage.open import Database, open_database
 from storage.orders import Orders
 from storage.outbox import Outbox
 from storage.roster import Roster
@@ -44,7 +44,7 @@ class Services:
     async def create(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
         rules = load_commission_rules(settings)
         kpi = load_kpi_lines(settings)
-        db = await Database.open(settings.database_path)
+        db = await open_database(settings.database(), pool_size=settings.database_pool_size)
         await db.migrate()
         return cls(
             settings=settings,

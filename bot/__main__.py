@@ -1,6 +1,6 @@
 """Command line: python -m bot run | console | import | import-sharers | import-creators |
 import-faq | digest --print |
-report week|month [PERIOD] [--xlsx FILE] | backup | migrate."""
+report week|month [PERIOD] [--xlsx FILE] | backup | copy-to URL | migrate."""
 
 from __future__ import annotations
 
@@ -142,9 +142,57 @@ async def _report(services: Services, kind: str, when: str | None, xlsx: Path | 
     return 0
 
 
-async def _backup(services: Services, target: Path) -> int:
-    await services.db.backup(target)
+async def _backup(settings: Settings, target: Path) -> int:
+    # The store alone and as it is: a backup neither migrates nor needs RULES_FILE.
+    from storage.open import open_database
+    from storage.pg import BackupUnavailable
+
+    db = await open_database(settings.database(), pool_size=1)
+    try:
+        await db.backup(target)
+    except BackupUnavailable as exc:
+        raise ConfigError(f"backup: {exc}") from None
+    except RuntimeError as exc:  # pg_dump ran and failed (a server newer than it, say)
+        raise ConfigError(
+            f"backup: {exc}; `python -m bot copy-to sqlite:///FILE` needs no pg_dump"
+        ) from None
+    finally:
+        await db.close()
     print(f"backup written to {target}")
+    return 0
+
+
+async def _copy_to(settings: Settings, url: str) -> int:
+    from tqdm import tqdm
+
+    from storage.copy import CopyRefused, copy_database
+    from storage.open import open_database, redacted
+
+    source_url = settings.database()
+    if url.rstrip("/") == source_url.rstrip("/"):
+        raise ConfigError("copy-to: that is the bot's own database; name an empty one")
+    source = await open_database(source_url, pool_size=2)
+    try:
+        target = await open_database(url, pool_size=2)
+        try:
+            with tqdm(unit=" rows", unit_scale=True, desc="copy-to", disable=None) as bar:
+
+                def progress(done: int, total: int) -> None:
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                report = await copy_database(source, target, progress=progress)
+        except CopyRefused as exc:
+            raise ConfigError(f"copy-to: {exc}") from None
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    print(f"{redacted(source_url)} → {redacted(url)}")
+    print("\n".join(report.lines()))
+    if not report.ok:
+        print("copy-to: the copy differs from the source (MISMATCH above)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -189,6 +237,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--xlsx", type=Path, help="write it as a workbook instead of printing it")
     backup = sub.add_parser("backup", help="a consistent snapshot of the database")
     backup.add_argument("path", type=Path)
+    copy_to = sub.add_parser("copy-to", help="copy the whole database into an empty one")
+    copy_to.add_argument("url", help="sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB")
     sub.add_parser("migrate", help="apply database migrations")
     return parser
 
@@ -216,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
                 _with_services(settings, lambda s: _report(s, args.kind, args.period, args.xlsx))
             )
         if args.command == "backup":
-            return asyncio.run(_with_services(settings, lambda s: _backup(s, args.path)))
+            return asyncio.run(_backup(settings, args.path))
+        if args.command == "copy-to":
+            return asyncio.run(_copy_to(settings, args.url))
         return asyncio.run(_migrate(settings))
     except (ConfigError, StoreUnavailable) as exc:
         print(exc, file=sys.stderr)

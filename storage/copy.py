@@ -16,6 +16,7 @@ the source's snapshot and the committed target.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -94,12 +95,16 @@ def code_version() -> int:
 async def fresh_rows() -> dict[str, int]:
     """Rows per table that the migrations themselves put in a new database: a target that
     holds just these is empty (the copy brings the source's own)."""
+    quiet = logging.getLogger("storage.db")  # a scratch database's migrations are no news
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
     db = await SqliteDatabase.open(":memory:")
     try:
         await db.migrate()
         counts = await _counts(db, await sqlite_catalog.tables(db.conn))
     finally:
         await db.close()
+        quiet.setLevel(level)
     return {table: n for table, n in counts.items() if n}
 
 

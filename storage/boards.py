@@ -25,6 +25,7 @@ from storage.db import Database
 
 Board = list[tuple[int, str, int]]
 Version = tuple[int, int]
+_UNWATCHED: Version = (-1, -1)
 _KEEP = 32  # boards kept (least recently used dropped): each is one row per sharer
 
 _WATCH = (
@@ -41,12 +42,12 @@ _WATCH = (
 # ones' index: CROSS JOIN keeps that order), rather than looking up each one above in sharers.
 _RANK_SQL = (
     "SELECT m.valid_fen, s.hidden,"
-    " (SELECT COUNT(*) FROM sharer_month WHERE month = ?1 AND valid_fen > m.valid_fen"
+    " (SELECT COUNT(*) FROM sharer_month WHERE month = ? AND valid_fen > m.valid_fen"
     " AND sharer_id <> '') - (SELECT COUNT(*) FROM sharers h CROSS JOIN sharer_month a"
-    " ON a.sharer_id = h.sharer_id AND a.month = ?1 WHERE h.hidden"
+    " ON a.sharer_id = h.sharer_id AND a.month = ? WHERE h.hidden"
     " AND a.valid_fen > m.valid_fen AND h.sharer_id <> '')"
     " FROM sharer_month m LEFT JOIN sharers s ON s.sharer_id = m.sharer_id"
-    " WHERE m.sharer_id = ?2 AND m.month = ?1"
+    " WHERE m.sharer_id = ? AND m.month = ?"
 )
 _WATCHED_SQL = "SELECT count(*) FROM temp.sqlite_master WHERE name GLOB 'crewbot_board_*'"
 _VERSION_SQL = f"SELECT data_version, ({_WATCHED_SQL}) FROM pragma_data_version"
@@ -66,7 +67,7 @@ class Boards:
         None when they are not on it (no valid sales, or hidden). One range read of the
         (month, valid_fen) index above their figure instead of building the whole board,
         in the same query as their own row (/me asks it on every call)."""
-        row = await self.db.fetchone(_RANK_SQL, (month, sharer_id))
+        row = await self.db.fetchone(_RANK_SQL, (month, month, sharer_id, month))
         if row is None or row[0] <= 0 or row[1]:
             return None
         return 1 + int(row[2])
@@ -146,6 +147,10 @@ class Boards:
         return await asyncio.shield(flight)
 
     async def _version(self) -> Version:
+        if getattr(self.db, "dialect_name", "sqlite") != "sqlite":
+            # No temp triggers or data_version there: boards are built for each request,
+            # one build still serving the requests that arrive while it runs.
+            return _UNWATCHED
         data_version, watched = await self.db.fetchone(_VERSION_SQL)  # type: ignore[misc]
         if watched != len(_WATCH):
             # Not watching yet, or the temp schema was dropped (changing PRAGMA temp_store
@@ -162,7 +167,7 @@ class Boards:
         # Inside another task's open write transaction this connection reads that task's
         # uncommitted rows, which a rollback may take back without firing a trigger: such a
         # board answers the waiting requests but is not kept.
-        steady = not self.db.conn.in_transaction
+        steady = version != _UNWATCHED and not self.db.conn.in_transaction
         self.computed += 1
         board = await build()
         if steady and not self.db.conn.in_transaction and self._changes == version[0]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.domain.tables import read_table
 from bot.services import Services
 from storage.boards import Boards
@@ -12,6 +14,10 @@ from storage.db import Database
 from storage.orders import Orders
 from tests.conftest import T0
 from tests.storage.test_commission_repo import WORKED_ROSTER, add_roster
+
+pytestmark = pytest.mark.sqlite_only(
+    "the cache watches writes with SQLite temp triggers and data_version"
+)
 
 HEAD = "order_id,paid_at,sharer_id,sku,amount,refund,status\n"
 NOV = ("month", 202611)

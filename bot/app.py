@@ -32,6 +32,9 @@ POOL_WAIT = 20.0
 
 # Telegram scopes menus by two-letter language code only, so zh_Hant shares "zh" with zh_Hans.
 MENU_LANGUAGES = {"zh": "zh_Hans", "en": "en"}
+# Updates handled at once, across chats: kept near the Bot API pool's connections, so a reply
+# rarely waits for a free connection (the pool's scan grows with its waiters).
+UPDATES_AT_ONCE = 64
 
 
 def build_application(
@@ -48,7 +51,7 @@ def build_application(
         .token(token or settings.token())
         .base_url(base_url or settings.telegram_base_url)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(ChatOrderProcessor())
+        .concurrent_updates(ChatOrderProcessor(max_concurrent_updates=UPDATES_AT_ONCE))
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)

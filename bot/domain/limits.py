@@ -85,7 +85,8 @@ def fit(text: str, limit: int = MAX_TEXT, more: Callable[[int], str] | None = No
     Whole lines are dropped first, and `more(n)` (plain text, e.g. "… and 3 more") says how
     many; with no whole line to keep, the first line is cut and ends with "…".
     """
-    if visible_len(text) <= limit:
+    # The markup only adds to the raw length, so a text within the limit raw is within it shown.
+    if _units(text) <= limit or visible_len(text) <= limit:
         return text
     lines_total = text.count("\n") + 1
     tail = (lambda n: "\n" + more(n)) if more else (lambda n: "\n" + ELLIPSIS)

@@ -1,7 +1,15 @@
-"""Fixtures shared by every kind of test: settings on a temporary database, services on them."""
+"""Fixtures shared by every kind of test: settings on a temporary database, services on them.
+
+The store: SQLite (a file in the test's directory) unless CREWBOT_TEST_STORE=postgresql, when
+every test that uses settings, services or the e2e bot gets a fresh PostgreSQL database of
+its own (a copy of a migrated template, see tests/pg.py), handed to the bot the way
+production does: DATABASE_URL in the environment, which wins over DATABASE_PATH. Tests that
+cannot run on PostgreSQL say why with `@pytest.mark.sqlite_only("why")` and are skipped there.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,18 +20,59 @@ from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.services import Services
 
+pytest_plugins = ["tests.pg"]
+
 # A fixed moment for tests: Sunday 2026-11-22 10:00 in Shanghai.
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 
+STORES = ("sqlite", "postgresql")
+STORE = os.environ.get("CREWBOT_TEST_STORE", "sqlite").strip().lower() or "sqlite"
+if STORE not in STORES:
+    raise pytest.UsageError(f"CREWBOT_TEST_STORE={STORE!r}: one of {', '.join(STORES)}")
+
+# DATABASE_URL is the bot's own setting, cleared before every test; a PostgreSQL server it
+# names (CI exports the throwaway one's) is the test server, which tests.pg looks up later.
+_server = os.environ.get("DATABASE_URL", "")
+if _server.startswith(("postgresql://", "postgres://")) and not os.environ.get("TEST_POSTGRES_URL"):
+    os.environ["TEST_POSTGRES_URL"] = _server
+
+# The fixtures that open the bot's store: a test using one of them gets its own database.
+_STORE_FIXTURES = frozenset({"settings", "services", "bot"})
+
+
+def pytest_report_header() -> str:
+    return f"crewbot store: {STORE} (CREWBOT_TEST_STORE)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if STORE == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            why = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
+
+
+def _uses_the_store(request: pytest.FixtureRequest) -> bool:
+    if _STORE_FIXTURES & set(request.fixturenames):
+        return True
+    # e2e tests that start the bot themselves (subprocesses, their own settings) read it too.
+    return "e2e" in request.node.path.parts
+
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _clean_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     # Settings must come from the test, not from the developer's shell or .env.
     for name in (
         "TELEGRAM_BOT_TOKEN",
         "ADMIN_IDS",
         "TIMEZONE",
         "DATABASE_PATH",
+        "DATABASE_URL",
+        "DATABASE_POOL_SIZE",
         "RULES_FILE",
         "KPI_FILE",
         "WEBHOOK_URL",
@@ -31,6 +80,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    if STORE == "postgresql" and _uses_the_store(request):
+        monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("pg_migrated_url"))
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ async def _build_source(path: Path) -> None:
     settings = load_settings(
         telegram_bot_token="123456:TEST-TOKEN",
         database_path=path,
+        database_url=f"sqlite:///{path}",  # not a DATABASE_URL from the shell (CI's server)
         admin_ids="1",
         tick_every="1d",
     )

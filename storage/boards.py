@@ -6,10 +6,15 @@ requests wait for it.
 
 What a board depends on: the rollups and the sharers' hidden flag and leader. Every writer
 of sales moves sharer_month with them (the import shifts or rebuilds all rollups together,
-refunds included), so temporary triggers on sharer_month and on those columns of sharers
-count this connection's relevant writes; a user's or chat's first-sighting upsert, an outbox
-row or an audit line leaves the boards alone. Another connection's commit (a CLI import
-beside the bot) shows in PRAGMA data_version.
+refunds included), so triggers on sharer_month and on those columns of sharers bump the
+`boards` counter of data_versions (migration 0020) in the writing transaction: a commit by
+any process or connection (another bot process on PostgreSQL, a CLI import beside the bot)
+moves it; a user's or chat's first-sighting upsert, an outbox row or an audit line does not.
+
+SQLite only: the bot's one connection also shows other tasks' uncommitted writes, which a
+rollback takes back (and the counter with them). Temporary triggers count this connection's
+relevant writes in Python, a count no rollback undoes, and a board is kept only when that
+count did not move while it was built.
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.commission import rank
+from storage import versions
 from storage.db import Database
 
 Board = list[tuple[int, str, int]]
 Version = tuple[int, int]
-_UNWATCHED: Version = (-1, -1)
 _KEEP = 32  # boards kept (least recently used dropped): each is one row per sharer
 
 _WATCH = (
@@ -39,18 +44,20 @@ _WATCH = (
 
 
 # Everyone above, counted in the index alone, less the few hidden among them (from the hidden
-# ones' index: CROSS JOIN keeps that order), rather than looking up each one above in sharers.
+# ones' index: SQLite's CROSS JOIN keeps that order), rather than looking up each one above
+# in sharers. The join's condition is in WHERE: PostgreSQL allows no ON after CROSS JOIN.
 _RANK_SQL = (
     "SELECT m.valid_fen, s.hidden,"
     " (SELECT COUNT(*) FROM sharer_month WHERE month = ? AND valid_fen > m.valid_fen"
     " AND sharer_id <> '') - (SELECT COUNT(*) FROM sharers h CROSS JOIN sharer_month a"
-    " ON a.sharer_id = h.sharer_id AND a.month = ? WHERE h.hidden"
+    " WHERE a.sharer_id = h.sharer_id AND a.month = ? AND h.hidden <> 0"
     " AND a.valid_fen > m.valid_fen AND h.sharer_id <> '')"
     " FROM sharer_month m LEFT JOIN sharers s ON s.sharer_id = m.sharer_id"
     " WHERE m.sharer_id = ? AND m.month = ?"
 )
+_COUNTER_SQL = f"SELECT version FROM data_versions WHERE name = '{versions.BOARDS}'"
 _WATCHED_SQL = "SELECT count(*) FROM temp.sqlite_master WHERE name GLOB 'crewbot_board_*'"
-_VERSION_SQL = f"SELECT data_version, ({_WATCHED_SQL}) FROM pragma_data_version"
+_SQLITE_VERSION_SQL = f"SELECT ({_COUNTER_SQL}), ({_WATCHED_SQL})"
 
 
 class Boards:
@@ -133,7 +140,7 @@ class Boards:
     async def _cached(
         self, key: tuple[object, ...], build: Callable[[], Awaitable[Board]]
     ) -> Board:
-        version = await self._version()
+        version, steady = await self._version()
         found = self._boards.get(key)
         if found is not None and found[0] == version:
             self._boards.move_to_end(key)
@@ -141,17 +148,19 @@ class Boards:
         flight = self._flights.get((key, version))
         if flight is None:
             # A task of its own, so that one waiter's cancellation does not cancel the others.
-            flight = asyncio.ensure_future(self._build(key, version, build))
+            flight = asyncio.ensure_future(self._build(key, version, steady, build))
             self._flights[(key, version)] = flight
             flight.add_done_callback(lambda done: self._landed((key, version), done))
         return await asyncio.shield(flight)
 
-    async def _version(self) -> Version:
+    async def _version(self) -> tuple[Version, bool]:
+        """The version of what boards are made of, and whether it is committed (a version
+        read inside an open write may count writes that a rollback takes back)."""
+        steady = versions.committed(self.db)
         if getattr(self.db, "dialect_name", "sqlite") != "sqlite":
-            # No temp triggers or data_version there: boards are built for each request,
-            # one build still serving the requests that arrive while it runs.
-            return _UNWATCHED
-        data_version, watched = await self.db.fetchone(_VERSION_SQL)  # type: ignore[misc]
+            # A board is built from the pool's connections, which see committed rows only.
+            return (0, int(await self.db.fetchval(_COUNTER_SQL) or 0)), steady
+        counter, watched = await self.db.fetchone(_SQLITE_VERSION_SQL)  # type: ignore[misc]
         if watched != len(_WATCH):
             # Not watching yet, or the temp schema was dropped (changing PRAGMA temp_store
             # does that): what was written meanwhile is unknown, so count it as a change.
@@ -159,18 +168,22 @@ class Boards:
                 if await self.db.fetchval(_WATCHED_SQL) != len(_WATCH):
                     await self._watch()
                     self._changes += 1
-        return self._changes, data_version
+        return (self._changes, int(counter or 0)), steady
 
     async def _build(
-        self, key: tuple[object, ...], version: Version, build: Callable[[], Awaitable[Board]]
+        self,
+        key: tuple[object, ...],
+        version: Version,
+        steady: bool,
+        build: Callable[[], Awaitable[Board]],
     ) -> Board:
-        # Inside another task's open write transaction this connection reads that task's
-        # uncommitted rows, which a rollback may take back without firing a trigger: such a
+        # SQLite: inside another task's open write transaction this connection reads that
+        # task's uncommitted rows, which a rollback may take back (with the counter): such a
         # board answers the waiting requests but is not kept.
-        steady = version != _UNWATCHED and not self.db.conn.in_transaction
+        steady = steady and versions.committed(self.db)
         self.computed += 1
         board = await build()
-        if steady and not self.db.conn.in_transaction and self._changes == version[0]:
+        if steady and versions.committed(self.db) and self._changes == version[0]:
             self._boards[key] = (version, board)
             self._boards.move_to_end(key)
             while len(self._boards) > _KEEP:
@@ -199,7 +212,7 @@ class Boards:
     async def _ranked(self, sql: str, params: tuple[Any, ...]) -> Board:
         rows = await self.db.fetchall(sql, params)
         hidden = {
-            r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden")
+            r[0] for r in await self.db.fetchall("SELECT sharer_id FROM sharers WHERE hidden <> 0")
         }
         values = {sid: v for sid, v in rows if v > 0 and sid and sid not in hidden}
         return rank(values)

@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.faq import FaqEntry, FaqIndex, question_key, same_question
-from storage import audit
+from storage import audit, versions
 from storage.db import Database, from_ts, to_ts
 
 GAPS_WINDOW = 500  # the most recent open questions that /faq_gaps groups
@@ -46,11 +46,21 @@ class Faq:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._index: FaqIndex | None = None
+        self._index_version = -1
 
     async def index(self) -> FaqIndex:
-        if self._index is None:
-            self._index = FaqIndex(await self.entries())
-        return self._index
+        return await self._current_index()
+
+    async def _current_index(self) -> FaqIndex:
+        """The index, rebuilt when the entries changed since: through this repository, or
+        in another process (the `faq` counter of data_versions, migration 0020)."""
+        version = await versions.read(self.db, versions.FAQ)
+        if self._index is not None and self._index_version == version:
+            return self._index
+        index = FaqIndex(await self.entries())
+        if versions.committed(self.db):  # else it may hold writes a rollback takes back
+            self._index, self._index_version = index, version
+        return index
 
     async def entries(self) -> list[FaqEntry]:
         rows = await self.db.fetchall("SELECT id, question, answer FROM faq ORDER BY id")

@@ -32,7 +32,9 @@ if STORE not in STORES:
 
 # DATABASE_URL is the bot's own setting, cleared before every test; a PostgreSQL server it
 # names (CI exports the throwaway one's) is the test server, which tests.pg looks up later.
-_server = os.environ.get("DATABASE_URL", "")
+# It leaves the environment here, not only per test: a module-scoped fixture made before a
+# test's own clean-up must not migrate (and write into) the server's maintenance database.
+_server = os.environ.pop("DATABASE_URL", "")
 if _server.startswith(("postgresql://", "postgres://")) and not os.environ.get("TEST_POSTGRES_URL"):
     os.environ["TEST_POSTGRES_URL"] = _server
 

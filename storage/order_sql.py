@@ -471,7 +471,7 @@ async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
 
 # --- the digest's rollups (migration 0017) -------------------------------------------------
 # Shifted by the import as the others are (orders.py's _shift): every order, whatever its
-# status, counts once in its day's order_day row and its (day, buyer) and (month, buyer) rows;
+# status, counts once in its day's order_day row and its (day, buyer) row;
 # sku_day_total counts the orders with a valid amount, as sku_day does.
 _ADD = "orders = orders + excluded.orders"
 _ADD_FEN = "valid_fen = valid_fen + excluded.valid_fen, " + _ADD
@@ -482,8 +482,6 @@ _DAY_SHIFTS = [
      "amount_fen = amount_fen + excluded.amount_fen, " + _ADD_FEN),
     ("buyer_day (day, buyer_id, orders)", "o.day, o.buyer_id, {s}COUNT(*)", "true",
      "day, buyer_id", _ADD),
-    ("buyer_month (month, buyer_id, orders)", "o.month, o.buyer_id, {s}COUNT(*)", "true",
-     "month, buyer_id", _ADD),
     ("sku_day_total (day, sku, valid_fen, orders)", "o.day, o.sku, {s}SUM(o.valid_fen),"
      " {s}COUNT(*)", "o.valid_fen > 0", "day, sku", _ADD_FEN),
 ]  # fmt: skip
@@ -494,10 +492,6 @@ async def build_day_rollups(conn: aiosqlite.Connection) -> None:
     digest's rollups by one GROUP BY."""
     for table, select in (
         ("buyer_day", "SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id"),
-        (
-            "buyer_month",
-            "SELECT day / 100, buyer_id, SUM(orders) FROM buyer_day GROUP BY day / 100, buyer_id",
-        ),
         (
             "order_day",
             "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders GROUP BY day",
@@ -557,8 +551,6 @@ async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
         for sql in (
             "DELETE FROM buyer_day WHERE orders = 0 AND (day, buyer_id) IN"
             " (SELECT day, buyer_id FROM temp.gone)",
-            "DELETE FROM buyer_month WHERE orders = 0 AND (month, buyer_id) IN"
-            " (SELECT day / 100, buyer_id FROM temp.gone)",
             "DELETE FROM order_day WHERE orders = 0 AND day IN (SELECT day FROM temp.gone)",
             "DELETE FROM sku_day_total WHERE orders = 0 AND (day, sku) IN"
             " (SELECT day, sku FROM temp.gone)",

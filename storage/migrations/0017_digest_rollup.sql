@@ -14,32 +14,23 @@ CREATE TABLE order_day (
     customers  INTEGER NOT NULL
 );
 
--- Orders per (day, buyer) and per (month, buyer), every status. Distinct buyers cannot be
--- summed from days: a span's are buyer_day's distinct buyer_ids over its days, a month's are
--- buyer_month's rows, and a month to date is that count less the buyers whose every order of
--- the month is on its other days (their buyer_month count equals their buyer_day counts
--- there). A row exists while its group has an order.
+-- Orders per (day, buyer), every status; a row exists while its group has an order. Distinct
+-- buyers cannot be summed from days: a span's are buyer_day's distinct buyer_ids over its
+-- days. (A table per (month, buyer) made a month's count one range, but each import chunk
+-- rewrote pages all over it: the first import of 300k orders took three times as long.)
 CREATE TABLE buyer_day (
     day      INTEGER NOT NULL,
     buyer_id TEXT NOT NULL,
     orders   INTEGER NOT NULL,
     PRIMARY KEY (day, buyer_id)
 ) WITHOUT ROWID;
-CREATE TABLE buyer_month (
-    month    INTEGER NOT NULL,
-    buyer_id TEXT NOT NULL,
-    orders   INTEGER NOT NULL,
-    PRIMARY KEY (month, buyer_id)
-) WITHOUT ROWID;
 
 INSERT INTO buyer_day SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id;
-INSERT INTO buyer_month SELECT day / 100, buyer_id, SUM(orders) FROM buyer_day
-GROUP BY day / 100, buyer_id;
 INSERT INTO order_day SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders
 GROUP BY day;
 UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b WHERE b.day = order_day.day);
 
--- The import shifts these three itself (storage/order_sql.py), set-based, with the triggers
+-- The import shifts these two itself (storage/order_sql.py), set-based, with the triggers
 -- below resting; they keep them for any other writer of orders (tests, the demo). A day's
 -- customers move when its buyer's buyer_day row appears or goes.
 CREATE TRIGGER order_day_insert AFTER INSERT ON orders BEGIN
@@ -51,8 +42,6 @@ CREATE TRIGGER order_day_insert AFTER INSERT ON orders BEGIN
         customers = customers + excluded.customers;
     INSERT INTO buyer_day (day, buyer_id, orders) VALUES (new.day, new.buyer_id, 1)
     ON CONFLICT(day, buyer_id) DO UPDATE SET orders = orders + 1;
-    INSERT INTO buyer_month (month, buyer_id, orders) VALUES (new.day / 100, new.buyer_id, 1)
-    ON CONFLICT(month, buyer_id) DO UPDATE SET orders = orders + 1;
 END;
 CREATE TRIGGER order_day_update AFTER UPDATE OF day, buyer_id, amount_fen, valid_fen
 ON orders BEGIN
@@ -63,10 +52,6 @@ ON orders BEGIN
             AND buyer_id = old.buyer_id AND orders = 0)
     WHERE day = old.day;
     DELETE FROM buyer_day WHERE day = old.day AND buyer_id = old.buyer_id AND orders = 0;
-    UPDATE buyer_month SET orders = orders - 1
-    WHERE month = old.day / 100 AND buyer_id = old.buyer_id;
-    DELETE FROM buyer_month WHERE month = old.day / 100 AND buyer_id = old.buyer_id
-        AND orders = 0;
     INSERT INTO order_day (day, amount_fen, valid_fen, orders, customers)
     VALUES (new.day, new.amount_fen, new.valid_fen, 1, NOT EXISTS (SELECT 1 FROM buyer_day
         WHERE day = new.day AND buyer_id = new.buyer_id))
@@ -76,8 +61,6 @@ ON orders BEGIN
     DELETE FROM order_day WHERE day = old.day AND orders = 0;
     INSERT INTO buyer_day (day, buyer_id, orders) VALUES (new.day, new.buyer_id, 1)
     ON CONFLICT(day, buyer_id) DO UPDATE SET orders = orders + 1;
-    INSERT INTO buyer_month (month, buyer_id, orders) VALUES (new.day / 100, new.buyer_id, 1)
-    ON CONFLICT(month, buyer_id) DO UPDATE SET orders = orders + 1;
 END;
 CREATE TRIGGER order_day_delete AFTER DELETE ON orders BEGIN
     UPDATE buyer_day SET orders = orders - 1 WHERE day = old.day AND buyer_id = old.buyer_id;
@@ -88,10 +71,6 @@ CREATE TRIGGER order_day_delete AFTER DELETE ON orders BEGIN
     WHERE day = old.day;
     DELETE FROM buyer_day WHERE day = old.day AND buyer_id = old.buyer_id AND orders = 0;
     DELETE FROM order_day WHERE day = old.day AND orders = 0;
-    UPDATE buyer_month SET orders = orders - 1
-    WHERE month = old.day / 100 AND buyer_id = old.buyer_id;
-    DELETE FROM buyer_month WHERE month = old.day / 100 AND buyer_id = old.buyer_id
-        AND orders = 0;
 END;
 
 -- The days each sharer had a valid order, by day: a day's active sharers are a count of one

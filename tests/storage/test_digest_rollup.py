@@ -1,7 +1,7 @@
-"""The digest's rollups (migration 0017: order_day, buyer_day, buyer_month, sharer_first,
-sku_day_total) equal a computation over the orders themselves, whoever wrote them: the bulk
-load, the import merging changes (amounts, refunds, rows moved to another day, month, sharer
-or buyer), and plain SQL (rows updated and deleted, through the triggers). And the period figures read from
+"""The digest's rollups (migration 0017: order_day, buyer_day, sharer_first, sku_day_total)
+equal a computation over the orders themselves, whoever wrote them: the bulk load, the import
+merging changes (amounts, refunds, rows moved to another day, month, sharer or buyer), and
+plain SQL (rows updated and deleted, through the triggers). And the period figures read from
 them (month to date, weeks, spans across months) equal direct counts over the orders."""
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ FRESH = {
         " FROM orders GROUP BY day"
     ),
     "buyer_day": "SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id",
-    "buyer_month": "SELECT month, buyer_id, COUNT(*) FROM orders GROUP BY month, buyer_id",
     "sharer_first": (
         "SELECT sharer_id, MIN(day) FROM (SELECT sharer_id, day FROM orders GROUP BY"
         " sharer_id, day HAVING SUM(valid_fen > 0) > 0) GROUP BY sharer_id"
@@ -179,7 +178,7 @@ def top(rows: list[tuple], first: date, last: date) -> list[tuple[str, int]]:
 @pytest.mark.parametrize(
     "first,last",
     [
-        (date(2026, 11, 1), date(2026, 11, 30)),  # a whole month: buyer_month, sharer_month
+        (date(2026, 11, 1), date(2026, 11, 30)),  # a whole month: sharer_month
         (date(2026, 11, 1), date(2026, 11, 21)),  # the month to date: the rest taken out
         (date(2026, 11, 1), date(2026, 11, 3)),  # a few days of it: counted directly
         (date(2026, 11, 16), date(2026, 11, 22)),  # a whole ISO week: sharer_week

@@ -49,6 +49,7 @@ LATE_BODIES = (
         "0018_outbox_claim.sql",
         "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'delivery'",
     ),
+    ("0020_data_versions.sql", "SELECT count(*) FROM sqlite_master WHERE name = 'data_versions'"),
 )
 
 

@@ -28,6 +28,7 @@ from storage.db import Database as SqliteDatabase
 from storage.db import available_migrations
 from storage.dialect import postgresql_catalog, sqlite_catalog
 
+log = logging.getLogger(__name__)
 # Bookkeeping of the migrations themselves, which the target keeps its own of.
 _BOOKKEEPING = frozenset({"schema_version"})
 BATCH = 20_000
@@ -224,15 +225,25 @@ async def copy_database(
             progress(0, total)
         async with target.transaction() as conn:
             await dst.prepare_bulk(conn)
-            for table in seeds:
-                await conn.execute(f'DELETE FROM "{table}"')
             async with dialect.of(target).triggers_suspended(conn, order):
+                for table in seeds:  # the source brings its own rows of these
+                    await conn.execute(f'DELETE FROM "{table}"')
                 for table in order:
+                    began, loaded = time.perf_counter(), time.perf_counter()
                     async with dialect.of(target).indexes_suspended(conn, table):
                         async for n in _load(snap, target, conn, table, layout[table], batch):
                             done += n
                             if progress:
                                 progress(done, total)
+                        loaded = time.perf_counter()
+                    now = time.perf_counter()
+                    if now - began > 1:
+                        log.info(
+                            "%s: rows in %.1f s, indexes in %.1f s",
+                            table,
+                            loaded - began,
+                            now - loaded,
+                        )
             await _continue_sequences(dst, conn, await src.sequences(snap.conn))
     await dst.analyze(target)
     report = CopyReport(rows=done)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -30,9 +32,17 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def webhook_secret(settings: Settings) -> str:
-    """WEBHOOK_SECRET, or a fresh one per start: a webhook without one would obey anyone
-    who finds its URL (setWebhook hands Telegram whichever is used)."""
+    """WEBHOOK_SECRET, or one made up: a webhook without one would obey anyone who finds its
+    URL (setWebhook hands Telegram whichever is used).
+
+    Made up fresh per start on SQLite (one process). On PostgreSQL several processes may
+    serve the webhook, each calling setWebhook: they must agree, so the secret is derived
+    from the bot's token (which whoever could forge it holds already)."""
     configured = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not configured and settings.database().startswith(("postgresql://", "postgres://")):
+        token = settings.token().encode()
+        digest = hmac.new(token, b"crewbot webhook secret", hashlib.sha256).hexdigest()
+        return digest[:48]
     if not configured:
         return secrets.token_urlsafe(32)
     if not _WEBHOOK_SECRET.fullmatch(configured):
@@ -43,8 +53,12 @@ def webhook_secret(settings: Settings) -> str:
 async def serve_webhook(
     app: Application, settings: Settings, secret: str, *, listen: str = "0.0.0.0"
 ) -> None:
-    """Listen for Telegram's POSTs; one without this secret in its header gets 403."""
+    """Listen for Telegram's POSTs; one without this secret in its header gets 403. An
+    update is answered once this process holds its chat (bot/processes.py)."""
+    from bot.processes import hold_chats_on_arrival
+
     hide(secret)
+    hold_chats_on_arrival(app)
     await app.updater.start_webhook(
         listen=listen,
         port=settings.port,

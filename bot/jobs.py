@@ -2,14 +2,15 @@
 repeating JobQueue job runs the ticks and then pumps the outbox.
 
 Ticks read the bot's clock, not the wall clock, and keep their state in the database, so a
-restart simply runs them again: outbox keys make sure nothing goes out twice.
+restart simply runs them again: outbox keys make sure nothing goes out twice. Several
+processes on one database (PostgreSQL) each run the ticks and pump: the keys make a tick
+that runs in two processes queue each message once, and claims send it once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 
 from telegram.ext import Application, ContextTypes
 
-from bot import delivery
+from bot import delivery, processes
 from bot.services import Services
 from storage.outbox import OutboxMessage
 
@@ -59,7 +60,8 @@ def _lock(app: Application) -> asyncio.Lock:
 
 class Pacer:
     """At most `limit` sends at once in a window that holds each from its start until `period`
-    seconds after its answer.
+    seconds after its answer; with `share` processes sending for the bot, each keeps to its
+    share of the limit (Telegram counts the bot's messages, whichever process sends them).
 
     Why this holds whatever the network does: a request arrives between its start and its
     answer. Take any `limit` + 1 arrivals within one second and the one that started last: at
@@ -81,6 +83,7 @@ class Pacer:
         self._in_flight = 0
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
+        self.share = 1  # processes sending for the bot (bot.processes), this one included
 
     def delay(self) -> float:
         """Seconds until the next send may start (a short wait when all are in flight)."""
@@ -88,7 +91,8 @@ class Pacer:
         while self._answered and self._answered[0] + self.period <= now:
             self._answered.popleft()
         wait = self._paused_until - now
-        excess = self._in_flight + len(self._answered) - self.limit + 1
+        limit = max(self.limit // max(self.share, 1), 1)
+        excess = self._in_flight + len(self._answered) - limit + 1
         if excess > 0:
             if excess <= len(self._answered):
                 wait = max(wait, self._answered[excess - 1] + self.period - now)
@@ -143,13 +147,17 @@ async def pump(app: Application) -> int:
     """Send what is due, paced. A stopping application stops between messages: the rest
     stays queued for the next start.
 
-    First the claims of sends that never finished are resolved (`Outbox.recover`): pumps run
-    one at a time (the scheduler's lock) and each waits for its sends, so a claim seen here
-    is another run's — killed while sending — or one left by a cancelled pump."""
+    First the claims of sends that never finished are resolved (`Outbox.recover`): this
+    process's pumps run one at a time (the scheduler's lock) and each waits for its sends, so
+    a claim seen here is another process's — sending now if it is alive, else killed while
+    sending — or one left by a cancelled pump."""
     services: Services = app.bot_data["services"]
-    rnd = delivery.Round(run=_run_id(app), pause=pacer(app).pause)
+    present = await processes.presence(app)
+    paced = pacer(app)
+    paced.share = await present.count()
+    rnd = delivery.Round(run=present.run, pause=paced.pause)
     recovered = await services.outbox.recover(
-        run=rnd.run, now=services.clock.now(), stale=CLAIM_STALE
+        run=rnd.run, now=services.clock.now(), stale=CLAIM_STALE, alive=present.alive
     )
     if recovered.resent or recovered.uncertain:
         log.warning(
@@ -164,11 +172,6 @@ async def pump(app: Application) -> int:
         if len(batch) < BATCH:
             break
     return sent
-
-
-def _run_id(app: Application) -> str:
-    """This run of the application, written on its claims."""
-    return app.bot_data.setdefault("outbox_run", secrets.token_hex(8))
 
 
 async def _deliver_batch(

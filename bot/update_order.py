@@ -14,6 +14,10 @@ results, anything that is not an Update) run free.
 The concurrency bound applies to updates that are running, not to those waiting for their
 chat's turn: with PTB's own semaphore a burst of 300 updates from one chat would fill all the
 slots with waiters and stall every other chat.
+
+Across processes (several behind one webhook, PostgreSQL): an update arrives holding its
+chat's lock (bot/processes.py); the processor lets go of it once the update was handled, and
+ends the process's presence when the application shuts down.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ import asyncio
 import inspect
 from collections import deque
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+if TYPE_CHECKING:
+    from storage.presence import Presence
 
 DEFAULT_CONCURRENCY = 256
 
@@ -54,7 +61,7 @@ class _Unlimited:
 class ChatOrderProcessor(BaseUpdateProcessor):
     """Per-chat arrival order, at most `max_concurrent_updates` updates running at once."""
 
-    __slots__ = ("_held", "_lines", "_running", "_slots")
+    __slots__ = ("_arrived", "_held", "_lines", "_running", "_slots", "presence")
 
     def __init__(self, max_concurrent_updates: int = DEFAULT_CONCURRENCY) -> None:
         super().__init__(max_concurrent_updates)
@@ -63,6 +70,12 @@ class ChatOrderProcessor(BaseUpdateProcessor):
         self._lines: dict[int, deque[asyncio.Future[None]]] = {}
         self._held = 0
         self._running = 0
+        self._arrived: set[int] = set()  # update ids that hold their chat across processes
+        self.presence: Presence | None = None
+
+    def arrived(self, update: Update) -> None:
+        """The update holds its chat's lock across processes until it was handled."""
+        self._arrived.add(update.update_id)
 
     @property
     def current_concurrent_updates(self) -> int:
@@ -86,7 +99,12 @@ class ChatOrderProcessor(BaseUpdateProcessor):
             self._slots = asyncio.Semaphore(self.max_concurrent_updates)
 
     async def shutdown(self) -> None:
-        """Nothing to free: lines go away as their updates finish (PTB awaits them on stop)."""
+        """Lines go away as their updates finish (PTB awaits them on stop); the presence
+        ends here, which lets go of every chat an update left waiting still held."""
+        if self.presence is not None:
+            presence, self.presence = self.presence, None
+            self._arrived.clear()
+            await presence.close()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         self._held += 1
@@ -98,6 +116,10 @@ class ChatOrderProcessor(BaseUpdateProcessor):
                 await self._in_turn(key, coroutine)
         finally:
             self._held -= 1
+            if isinstance(update, Update) and update.update_id in self._arrived:
+                self._arrived.discard(update.update_id)
+                if self.presence is not None and key is not None:
+                    await self.presence.release_chat(key)
 
     async def _in_turn(self, key: int, coroutine: Awaitable[Any]) -> None:
         # Joining the line happens before the first await, so the line keeps PTB's task order.

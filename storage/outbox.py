@@ -7,16 +7,23 @@ send cut short — the process killed, the connection lost after the request wen
 known afterwards as *uncertain*. Its `delivery` decides: AT_LEAST_ONCE rows go again (a
 money message repeated beats one lost), AT_MOST_ONCE rows are given up as failed with
 last_error "uncertain: …" (a reminder repeated is noise). See docs/operations.md.
+
+Several processes may pump one database (PostgreSQL): a claim is one conditional UPDATE, so
+only one process gets a row; a row is claimed only when no earlier row of its chat is still
+pending, so a chat's messages keep their order whoever sends them; and another run's claims
+are resolved only once that run is gone (storage/presence.py says which runs are alive).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.domain.broadcasts import key_range
 from storage.db import Database, from_ts, to_ts
 
 # Tries of one message before it is given up as failed.
@@ -26,6 +33,15 @@ Button = tuple[str, str]  # (text, "cb:<data>" | "url:<address>")
 AT_MOST_ONCE = "at_most_once"
 AT_LEAST_ONCE = "at_least_once"
 UNCERTAIN = "uncertain: "  # how last_error starts on a row whose send may or may not have arrived
+
+# No earlier row of the same chat is still pending (sent, given up, or moved to later by a
+# retry): the condition for sending `outbox`'s row now.
+_ITS_TURN = (
+    "NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = outbox.chat_id"
+    " AND e.status = 'pending' AND (e.due_at < outbox.due_at"
+    " OR (e.due_at = outbox.due_at AND e.id < outbox.id)))"
+)
+Alive = Callable[[Collection[str]], Awaitable[Collection[str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,58 +185,84 @@ class Outbox:
         ]
 
     async def to_send(self, outbox_id: int) -> bool:
-        """Still to send: pending and not claimed (a row read in a batch may have been
-        cancelled since)."""
+        """Still to send, and its turn: pending, not claimed (a row read in a batch may have
+        been cancelled or taken by another process since), no earlier row of its chat
+        pending. A read: most rows another process took are skipped without a write."""
         row = await self.db.fetchone(
-            "SELECT 1 FROM outbox WHERE id = ? AND status = 'pending' AND claimed_at IS NULL",
+            "SELECT 1 FROM outbox WHERE id = ? AND status = 'pending' AND claimed_at IS NULL"
+            f" AND {_ITS_TURN}",
             (outbox_id,),
         )
         return row is not None
 
     async def claim(self, outbox_id: int, *, run: str, now: datetime) -> bool:
         """Claim a row right before its request; False when it is no longer to send (cancelled
-        since it was read, or claimed already)."""
+        since it was read, claimed already) or not its turn (an earlier row of its chat is
+        pending: claimed by another process, say)."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE outbox SET claimed_at = ?, claimed_by = ?"
-                " WHERE id = ? AND status = 'pending' AND claimed_at IS NULL",
+                f" WHERE id = ? AND status = 'pending' AND claimed_at IS NULL AND {_ITS_TURN}",
                 (to_ts(now), run, outbox_id),
             )
             return cursor.rowcount == 1
 
-    async def recover(self, *, run: str, now: datetime, stale: timedelta) -> Recovered:
-        """Resolve the claims of sends that never finished: those of another run of the bot
-        (killed while sending) and this run's older than `stale` (a send cut short).
+    async def recover(
+        self, *, run: str, now: datetime, stale: timedelta, alive: Alive | None = None
+    ) -> Recovered:
+        """Resolve the claims of sends that never finished: those of a run that is gone
+        (killed while sending) and any older than `stale` (a send cut short).
 
-        AT_LEAST_ONCE rows go again unless out of attempts; AT_MOST_ONCE rows are failed as
-        uncertain. A claim on a row cancelled meanwhile is simply dropped."""
+        `alive` says which of the other runs that hold claims are still running (their
+        claims are sends in progress, left alone); without it every other run is gone, as
+        with one process. AT_LEAST_ONCE rows go again unless out of attempts; AT_MOST_ONCE
+        rows are failed as uncertain. A claim on a row cancelled meanwhile is dropped."""
         resent: list[str] = []
         uncertain: list[str] = []
-        # Every pump asks: the usual answer (no claim at all) costs no write transaction.
-        if await self.db.fetchval("SELECT 1 FROM outbox WHERE claimed_at IS NOT NULL") is None:
+        # Every pump asks: the usual answers (no claim, or only live runs' claims) cost no
+        # write transaction.
+        claims = await self.db.fetchall(
+            "SELECT claimed_by, claimed_at FROM outbox WHERE claimed_at IS NOT NULL"
+        )
+        if not claims:
+            return Recovered(resent, uncertain)
+        others = {row[0] for row in claims} - {run}
+        # Only runs seen gone: one that started since holds claims of sends in progress.
+        gone = others - set(await alive(others) if alive is not None and others else ())
+        cutoff = to_ts(now - stale)
+
+        def ended(claimed_by: str, claimed_at: int) -> bool:
+            return claimed_by in gone or claimed_at <= cutoff
+
+        if not any(ended(*row) for row in claims):
             return Recovered(resent, uncertain)
         async with self.db.transaction() as conn:
             rows = await self.db.fetchall(
-                "SELECT id, key, status, delivery, attempts FROM outbox"
-                " WHERE claimed_at IS NOT NULL AND (claimed_by IS NOT ? OR claimed_at <= ?)",
-                (run, to_ts(now - stale)),
+                "SELECT id, key, status, delivery, attempts, claimed_by, claimed_at FROM outbox"
+                " WHERE claimed_at IS NOT NULL"
             )
             for row in rows:
+                if not ended(row["claimed_by"], row["claimed_at"]):
+                    continue
                 again = row["delivery"] == AT_LEAST_ONCE and row["attempts"] + 1 < MAX_ATTEMPTS
                 if row["status"] != "pending":
-                    status, error = row["status"], None
+                    status, error, told = row["status"], None, None
                 elif again:
                     status, error = "pending", f"{UNCERTAIN}interrupted while sending; sent again"
-                    resent.append(row["key"])
+                    told = resent
                 else:
                     status, error = "failed", f"{UNCERTAIN}interrupted while sending; not repeated"
-                    uncertain.append(row["key"])
-                await conn.execute(
+                    told = uncertain
+                # The claim read, not just the row: another process may have resolved it.
+                cursor = await conn.execute(
                     "UPDATE outbox SET status = ?, claimed_at = NULL, claimed_by = NULL,"
-                    " attempts = attempts + (? IS NOT NULL), last_error = coalesce(?, last_error)"
-                    " WHERE id = ?",
-                    (status, error, error, row["id"]),
-                )
+                    " attempts = attempts + ?, last_error = coalesce(?, last_error)"
+                    " WHERE id = ? AND claimed_by = ? AND claimed_at = ?",
+                    (status, int(error is not None), error, row["id"], row["claimed_by"],
+                     row["claimed_at"]),
+                )  # fmt: skip
+                if told is not None and cursor.rowcount == 1:
+                    told.append(row["key"])
         return Recovered(resent, uncertain)
 
     async def mark_sent(
@@ -257,8 +299,9 @@ class Outbox:
         """Cancel pending messages whose key starts with the prefix (e.g. a cancelled live)."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND key LIKE ?",
-                (key_prefix.replace("%", r"\%") + "%",),
+                "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending'"
+                " AND key >= ? AND key < ?",
+                _prefix_range(key_prefix),
             )
             return cursor.rowcount
 
@@ -289,7 +332,13 @@ class Outbox:
 
     async def counts(self, key_prefix: str) -> dict[str, int]:
         rows = await self.db.fetchall(
-            "SELECT status, COUNT(*) AS n FROM outbox WHERE key LIKE ? GROUP BY status",
-            (key_prefix + "%",),
+            "SELECT status, COUNT(*) AS n FROM outbox WHERE key >= ? AND key < ? GROUP BY status",
+            _prefix_range(key_prefix),
         )
         return {row["status"]: row["n"] for row in rows}
+
+
+def _prefix_range(key_prefix: str) -> tuple[str, str]:
+    """Keys starting with the prefix, exactly (LIKE would fold case on SQLite and read "_"
+    in a sharer id as a wildcard), as a range of the key's index."""
+    return key_range(key_prefix) if key_prefix else ("", "\U0010ffff")

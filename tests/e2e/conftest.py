@@ -4,6 +4,10 @@ People and chats used across the tests:
 - Ada (id 1) is the bot admin (ADMIN_IDS=1) and an admin of every group;
 - Bob (2) and Cai (3) are ordinary people; Eve (4) writes in English;
 - BD_CHAT (-1001), ADS_CHAT (-1002), SHARERS_CHAT (-1003), MANAGERS_CHAT (-1004).
+
+The store is SQLite, or with CREWBOT_TEST_STORE=postgresql a PostgreSQL database of the
+test's own: tests/conftest.py puts its DATABASE_URL in the environment, which wins over the
+DATABASE_PATH given here, for these settings and for any `python -m bot` a test starts.
 """
 
 from __future__ import annotations

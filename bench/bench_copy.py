@@ -13,7 +13,11 @@ first, as bench/bench_digest.py does for 0017. Built once into `--db` and reused
 The server: `--pg` (its maintenance database; databases named crewbot_bench_copy_* are made
 and dropped there), else a throwaway cluster from tools/pg_server.py (durability off, as in
 the test suite). Timed: the copy through the code path of the command (storage.copy, the
-checks included), rows/s, and whether every count and money sum matched.
+checks included), rows/s, and whether every count and money sum matched. The last line is
+the JSON that bench/run.py reads (ratio: the baseline's time over the copy's).
+
+A migration whose body changes after `--db` was built (issue work in progress) makes the two
+schemas differ: the copy refuses, saying which table; delete `--db` to build it again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import json
 import os
 import shutil
 import sqlite3
@@ -37,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import asyncpg  # noqa: E402
 
-from storage.copy import CopyReport, copy_database  # noqa: E402
+from storage.copy import CopyRefused, CopyReport, copy_database  # noqa: E402
 from storage.open import open_database  # noqa: E402
 
 MIGRATIONS = ROOT / "storage/migrations"
@@ -149,6 +154,7 @@ async def run(args: argparse.Namespace) -> int:
         back = await copy(pg, f"sqlite:///{scratch / 'back.sqlite3'}")
         show("PostgreSQL → one SQLite file", back)
         ok = there.ok and back.ok
+        both = None
         if shutil.which("pg_dump") and shutil.which("pg_restore"):
             dump = scratch / "crewbot.dump"
             restored = await _create(server)
@@ -158,6 +164,18 @@ async def run(args: argparse.Namespace) -> int:
             both = dumped + loaded
             print(f"\nbaseline, same run: pg_dump {dumped:.1f} s + pg_restore {loaded:.1f} s"
                   f" = {both:.1f} s ({there.rows / both:,.0f} rows/s)")  # fmt: skip
+        goal = "every count and money sum equal"
+        rows = [
+            {"figure": f"copy-to SQLite → PostgreSQL, {there.rows:,} rows (s)",
+             "value": round(there.seconds, 1), "baseline": both and round(both, 1),
+             "ratio": both and round(both / there.seconds, 2), "goal": goal},
+            {"figure": "copy-to PostgreSQL → SQLite file (s)", "value": round(back.seconds, 1),
+             "baseline": both and round(both, 1),
+             "ratio": both and round(both / back.seconds, 2), "goal": goal},
+            {"figure": "counts and sums", "value": "equal" if ok else "DIFFER",
+             "baseline": "", "ratio": "", "goal": goal},
+        ]  # fmt: skip
+        print(json.dumps({"bench": "bench_copy", "rows": rows}, ensure_ascii=False))
         return 0 if ok else 1
     finally:
         for url in made:
@@ -175,7 +193,11 @@ def main() -> int:
     args = parser.parse_args()
     prepare(args.db, args.source)
     migrate(args.db)
-    return asyncio.run(run(args))
+    try:
+        return asyncio.run(run(args))
+    except CopyRefused as exc:
+        print(f"copy-to refused: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -219,40 +219,41 @@ async def copy_database(
         _same_schema(layout, await _layout(dst, _reader(target)))
         expected = await _measure(snap.conn, layout)
         order = dependency_order(list(layout), await src.references(snap.conn))
-        total = sum(c.source for c in expected if c.what == "rows")
-        done = 0
-        if progress:
-            progress(0, total)
+        copier = _Copier(snap, target, layout, sum(c.source for c in expected if c.what == "rows"))
         async with target.transaction() as conn:
             await dst.prepare_bulk(conn)
             async with dialect.of(target).triggers_suspended(conn, order):
                 for table in seeds:  # the source brings its own rows of these
                     await conn.execute(f'DELETE FROM "{table}"')
                 for table in order:
-                    began, loaded = time.perf_counter(), time.perf_counter()
-                    async with dialect.of(target).indexes_suspended(conn, table):
-                        async for n in _load(snap, target, conn, table, layout[table], batch):
-                            done += n
-                            if progress:
-                                progress(done, total)
-                        loaded = time.perf_counter()
-                    now = time.perf_counter()
-                    if now - began > 1:
-                        log.info(
-                            "%s: rows in %.1f s, indexes in %.1f s",
-                            table,
-                            loaded - began,
-                            now - loaded,
-                        )
+                    await copier.table(conn, table, batch, progress)
             await _continue_sequences(dst, conn, await src.sequences(snap.conn))
     await dst.analyze(target)
-    report = CopyReport(rows=done)
     got = await _measure(_reader(target), layout)
-    report.checks = [
+    checks = [
         Check(e.table, e.what, e.source, g.source) for e, g in zip(expected, got, strict=True)
     ]
-    report.seconds = time.perf_counter() - started
-    return report
+    return CopyReport(checks, copier.done, time.perf_counter() - started)
+
+
+class _Copier:
+    """Rows of the snapshot's tables into the target's transaction, counted for progress."""
+
+    def __init__(self, snap: Any, target: Any, layout: dict[str, list[str]], total: int) -> None:
+        self.snap, self.target, self.layout, self.total = snap, target, layout, total
+        self.done = 0
+
+    async def table(self, conn: Any, table: str, batch: int, progress: Progress | None) -> None:
+        began = loaded = time.perf_counter()
+        async with dialect.of(self.target).indexes_suspended(conn, table):
+            async for rows in _batches(self.snap, table, self.layout[table], batch):
+                await dialect.of(self.target).bulk_load(conn, table, self.layout[table], rows)
+                self.done += len(rows)
+                if progress:
+                    progress(self.done, self.total)
+            loaded = time.perf_counter()
+        if (ended := time.perf_counter()) - began > 1:
+            log.info("%s: rows in %.1f s, indexes in %.1f s", table, loaded - began, ended - loaded)
 
 
 async def _continue_sequences(dst: ModuleType, conn: Any, source: dict[str, Any]) -> None:
@@ -264,21 +265,26 @@ async def _continue_sequences(dst: ModuleType, conn: Any, source: dict[str, Any]
         await dst.set_sequence(conn, table, column, max(top or 0, promised))
 
 
-async def _load(snap: Any, target: Any, conn: Any, table: str, names: list[str], batch: int):  # type: ignore[no-untyped-def]
-    """Yield rows loaded, batch by batch; the next batch is read while one is written."""
+async def _batches(snap: Any, table: str, names: list[str], size: int) -> AsyncIterator[list[Any]]:
+    """The snapshot's rows of `table` in batches, the next one read while the caller writes."""
     queue: asyncio.Queue[list[Any] | None] = asyncio.Queue(maxsize=2)
+    failed: list[Exception] = []
 
     async def read() -> None:
-        async for rows in snap.batches(table, names, batch):
-            await queue.put(rows)
+        try:
+            async for rows in snap.batches(table, names, size):
+                await queue.put(rows)
+        except Exception as exc:  # raised to the caller below, once the queue is drained
+            failed.append(exc)
         await queue.put(None)
 
     reader = asyncio.create_task(read())
     try:
         while (rows := await queue.get()) is not None:
-            await dialect.of(target).bulk_load(conn, table, names, rows)
-            yield len(rows)
+            yield rows
         await reader
+        if failed:
+            raise failed[0]
     finally:
         if not reader.done():
             reader.cancel()

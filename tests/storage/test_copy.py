@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -369,3 +370,16 @@ def test_backup_postgresql(
     err = capsys.readouterr().err
     assert "pg_dump is not installed" in err and "copy-to sqlite:///" in err
     assert "Traceback" not in err
+
+
+async def test_a_read_error_reaches_the_caller() -> None:
+    class Broken:
+        async def batches(self, table: str, names: list[str], size: int) -> AsyncIterator[list]:
+            yield [(1,)]
+            raise sqlite3.DatabaseError("disk image is malformed")
+
+    got = []
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        async for rows in copy_module._batches(Broken(), "t", ["a"], 10):
+            got.append(rows)
+    assert got == [[(1,)]]

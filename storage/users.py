@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage import audit
+from storage import audit, versions
 from storage.db import Database, to_ts
 
 ROLES = ("manager", "bd", "ads", "leader")
@@ -27,6 +28,7 @@ class Users:
         self.db = db
         # Every update upserts its sender; skip the write when nothing changed.
         self._seen: dict[int, tuple[str, str | None, str | None, bool]] = {}
+        self._marks = (-1, 0.0)  # the `users` counter of data_versions, and when it was read
 
     async def seen(
         self,
@@ -39,6 +41,7 @@ class Users:
         now: datetime,
     ) -> None:
         key = (first_name, username, language_code, private)
+        await self._forget_marked_elsewhere()
         if self._seen.get(user_id) == key:
             return
         async with self.db.transaction() as conn:
@@ -61,6 +64,18 @@ class Users:
                 ),
             )
         self._seen[user_id] = key
+
+    async def _forget_marked_elsewhere(self) -> None:
+        """Another process may have marked a user unreachable, which only the upsert of their
+        next message clears: once a second, if the counter of such marks moved, upsert
+        every sender again."""
+        version, read_at = self._marks
+        if time.monotonic() - read_at < 1.0:
+            return
+        current = await versions.read(self.db, versions.USERS)
+        if current != version:
+            self._seen.clear()
+        self._marks = (current, time.monotonic())
 
     async def get(self, user_id: int) -> UserRow | None:
         row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))

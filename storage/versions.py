@@ -15,6 +15,7 @@ from typing import Any
 
 BOARDS = "boards"
 FAQ = "faq"
+USERS = "users"  # moves when a user is marked unreachable
 
 
 async def read(db: Any, name: str) -> int:

@@ -8,7 +8,7 @@ CREATE TABLE data_versions (
     name    TEXT PRIMARY KEY,
     version INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO data_versions (name, version) VALUES ('boards', 0), ('faq', 0);
+INSERT INTO data_versions (name, version) VALUES ('boards', 0), ('faq', 0), ('users', 0);
 
 -- The boards: the rollups move with sharer_month (every writer of sales shifts or rebuilds
 -- them together) and the sharers' hidden flag and leader decide who is shown.
@@ -32,6 +32,12 @@ CREATE TRIGGER data_versions_faq_update AFTER UPDATE ON faq
 BEGIN UPDATE data_versions SET version = version + 1 WHERE name = 'faq'; END;
 CREATE TRIGGER data_versions_faq_delete AFTER DELETE ON faq
 BEGIN UPDATE data_versions SET version = version + 1 WHERE name = 'faq'; END;
+
+-- Users marked unreachable (a send answered Forbidden): a process that skips the upsert of
+-- a sender it has seen (storage/users.py) must upsert again, which clears the mark.
+CREATE TRIGGER data_versions_users_unreachable AFTER UPDATE OF unreachable ON users
+WHEN NEW.unreachable <> 0
+BEGIN UPDATE data_versions SET version = version + 1 WHERE name = 'users'; END;
 
 -- The boards say `hidden <> 0` (PostgreSQL reads no integer as a condition); SQLite uses a
 -- partial index only for a query that repeats its predicate, so the index says it too.

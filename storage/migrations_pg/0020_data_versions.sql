@@ -5,7 +5,7 @@ CREATE TABLE data_versions (
     name    TEXT COLLATE "C" PRIMARY KEY,
     version BIGINT NOT NULL DEFAULT 0
 );
-INSERT INTO data_versions (name, version) VALUES ('boards', 0), ('faq', 0);
+INSERT INTO data_versions (name, version) VALUES ('boards', 0), ('faq', 0), ('users', 0);
 
 CREATE FUNCTION crewbot_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -32,6 +32,10 @@ CREATE TRIGGER data_versions_faq_update AFTER UPDATE ON faq
     FOR EACH STATEMENT EXECUTE FUNCTION crewbot_data_version('faq');
 CREATE TRIGGER data_versions_faq_delete AFTER DELETE ON faq
     FOR EACH STATEMENT EXECUTE FUNCTION crewbot_data_version('faq');
+
+-- Row-level: a statement-level trigger cannot look at the new value.
+CREATE TRIGGER data_versions_users_unreachable AFTER UPDATE OF unreachable ON users
+    FOR EACH ROW WHEN (NEW.unreachable <> 0) EXECUTE FUNCTION crewbot_data_version('users');
 
 -- 0009 spelled the sharers_hidden predicate `hidden <> 0` here already.
 

@@ -1,9 +1,11 @@
-"""Caches a process keeps (the boards, the FAQ index, /find's profiles) follow writes made by
-another process on the same database: on both stores, through data_versions (migration
-0020) or the screening log. "Another process" is a second Database on the same store."""
+"""Caches a process keeps (the boards, the FAQ index, /find's profiles, the senders it has
+upserted) follow writes made by another process on the same database: on both stores,
+through data_versions (migration 0020) or the screening log. "Another process" is a second
+Database on the same store."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,6 +14,7 @@ from storage import versions
 from storage.boards import Boards
 from storage.creators import Creators
 from storage.faq import Faq
+from storage.users import Users
 from tests.conftest import T0
 from tests.pg import any_db, pg_db, pg_migrated_url, pg_url, sqlite_db  # noqa: F401
 
@@ -113,3 +116,16 @@ async def test_find_profiles_follow_another_processs_changes(any_db) -> None:  #
             "kol_b", platform="douyin", tier="B", owner_id=1, followers=5, category="home", now=T0
         )
     assert sorted(p.handle for p in await creators.profiles()) == ["kol_a", "kol_b"]
+
+
+async def test_a_user_marked_unreachable_elsewhere_is_cleared_by_their_next_message(
+    any_db,  # noqa: F811
+) -> None:
+    users = Users(any_db)
+    await users.seen(7, "Ann", None, "zh-hans", private=True, now=T0)
+    async with other_process(any_db) as other:
+        await Users(other).mark_unreachable(7, now=T0)  # a send there answered Forbidden
+    assert (await users.get(7)).unreachable
+    await asyncio.sleep(1.05)  # this process looks at the marks once a second
+    await users.seen(7, "Ann", None, "zh-hans", private=True, now=T0)  # she writes again
+    assert not (await users.get(7)).unreachable

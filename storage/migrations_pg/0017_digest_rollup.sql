@@ -18,21 +18,13 @@ CREATE TABLE buyer_day (
     orders   BIGINT NOT NULL,
     PRIMARY KEY (day, buyer_id)
 );
-CREATE TABLE buyer_month (
-    month    BIGINT NOT NULL,
-    buyer_id TEXT COLLATE "C" NOT NULL,
-    orders   BIGINT NOT NULL,
-    PRIMARY KEY (month, buyer_id)
-);
 
 INSERT INTO buyer_day SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id;
-INSERT INTO buyer_month SELECT day / 100, buyer_id, SUM(orders) FROM buyer_day
-GROUP BY day / 100, buyer_id;
 INSERT INTO order_day SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders
 GROUP BY day;
 UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b WHERE b.day = order_day.day);
 
--- order_day, buyer_day and buyer_month kept for any writer of orders other than the import
+-- order_day and buyer_day kept for any writer of orders other than the import
 -- (which shifts them itself, set-based, with these resting), in SQLite's order of statements.
 CREATE FUNCTION crewbot_order_day() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -49,12 +41,6 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM order_day WHERE day = OLD.day AND orders = 0;
     END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE buyer_month SET orders = orders - 1
-        WHERE month = OLD.day / 100 AND buyer_id = OLD.buyer_id;
-        DELETE FROM buyer_month WHERE month = OLD.day / 100 AND buyer_id = OLD.buyer_id
-            AND orders = 0;
-    END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO order_day AS d (day, amount_fen, valid_fen, orders, customers)
         VALUES (NEW.day, NEW.amount_fen, NEW.valid_fen, 1, CASE WHEN EXISTS (SELECT 1
@@ -70,9 +56,6 @@ BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO buyer_day AS b (day, buyer_id, orders) VALUES (NEW.day, NEW.buyer_id, 1)
         ON CONFLICT (day, buyer_id) DO UPDATE SET orders = b.orders + 1;
-        INSERT INTO buyer_month AS m (month, buyer_id, orders)
-        VALUES (NEW.day / 100, NEW.buyer_id, 1)
-        ON CONFLICT (month, buyer_id) DO UPDATE SET orders = m.orders + 1;
     END IF;
     RETURN NULL;
 END $$;
@@ -84,7 +67,8 @@ CREATE TRIGGER order_day_update AFTER UPDATE OF day, buyer_id, amount_fen, valid
 CREATE TRIGGER order_day_delete AFTER DELETE ON orders
     FOR EACH ROW EXECUTE FUNCTION crewbot_order_day();
 
-CREATE INDEX sharer_day_active ON sharer_day(day) WHERE orders > 0;
+DROP INDEX sharer_day_day;
+CREATE INDEX sharer_day_day ON sharer_day(day, orders, valid_fen);
 
 DROP INDEX sharer_month_month;
 CREATE INDEX sharer_month_month ON sharer_month(month, valid_fen, orders);

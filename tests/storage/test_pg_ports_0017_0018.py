@@ -20,7 +20,6 @@ from tests.pg import (  # noqa: F401
 ROLLUPS = {
     "order_day": "day",
     "buyer_day": "day, buyer_id",
-    "buyer_month": "month, buyer_id",
     "sharer_first": "sharer_id",
     "sku_day_total": "day, sku",
 }

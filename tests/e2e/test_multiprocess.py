@@ -1,0 +1,324 @@
+"""Three `python -m bot run` processes on one PostgreSQL database, behind one balancer in
+webhook mode, talking to one Bot API stand-in (tests/balancer.py).
+
+- One process is killed with SIGKILL while the three send 2,000 outbox messages and due
+  chase reminders: every recipient gets exactly one message. At most once (DMs, reminders):
+  nobody twice, and one that may have been lost is one the killed process had in flight,
+  reported as failed "uncertain: …". At least once (settlement DMs): everybody, and only
+  the killed process's in-flight sends may repeat. The reminders of one group arrive in
+  their order although three processes send them. The survivors answer the webhook.
+- A chat's updates, spread over the processes by the balancer, are answered in order.
+
+Skipped without PostgreSQL binaries, failing in CI (tests/pg.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import sys
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from bot.config import load_settings
+from bot.jobs import IN_FLIGHT
+from bot.services import Services
+from storage.db import to_ts
+from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Queued
+from tests.balancer import Balancer, Tap, WebhookBotAPI, until
+from tests.e2e.conftest import ADA, BD_CHAT, BOB
+from tests.pg import pg_migrated_url, pg_template, pg_url  # noqa: F401
+
+TOKEN = "424242:MULTI-PROCESS-TOKEN"
+PROCESSES = 3
+DMS = range(10_000, 11_000)  # at most once
+SETTLED = range(11_000, 12_000)  # at least once
+REMINDERS = 120
+# `python -m bot run` as in production, without the pacing of Telegram's flood limits (the
+# stand-in has none): as tests/e2e/test_kill9.py runs it.
+RUNNER = """
+import sys
+import bot.app
+import bot.jobs
+
+build = bot.app.build_application
+
+def unlimited(*args, **kwargs):
+    return build(*args, **{**kwargs, "rate_limited": False})
+
+bot.app.build_application = unlimited
+bot.jobs.SEND_LIMIT = 1_000_000
+from bot.__main__ import main
+sys.exit(main(["run"]))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class BotProcess:
+    name: str
+    port: int
+    tap: Tap
+    process: Any = None
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@asynccontextmanager
+async def cluster(
+    tmp_path: Path, api: WebhookBotAPI, database_url: str
+) -> AsyncIterator[tuple[list[BotProcess], Balancer]]:
+    """PROCESSES bots behind a balancer (WEBHOOK_URL), each reaching the stand-in through a
+    tap of its own; stopped with SIGTERM at the end unless killed before."""
+    async with AsyncExitStack() as stack:
+        bots = [BotProcess(f"bot{i}", _free_port(), Tap(f"http://127.0.0.1:{api.port}"))
+                for i in range(PROCESSES)]  # fmt: skip
+        balancer = Balancer([b.webhook for b in bots])
+        front = await balancer.start()
+        stack.push_async_callback(balancer.stop)
+        for bot in bots:
+            tap_url = await bot.tap.start()
+            stack.push_async_callback(bot.tap.stop)
+            env = {
+                **{k: v for k, v in os.environ.items() if k != "WEBHOOK_SECRET"},
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_BASE_URL": f"{tap_url}/bot",
+                "DATABASE_URL": database_url,
+                "ADMIN_IDS": str(ADA),
+                "TICK_EVERY": "1s",
+                "WEBHOOK_URL": front,
+                "PORT": str(bot.port),
+            }
+            log = (tmp_path / f"{bot.name}.log").open("wb")
+            stack.callback(log.close)
+            bot.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", RUNNER, env=env, cwd=tmp_path, stdout=log, stderr=log
+            )
+            stack.push_async_callback(_stop, bot.process)
+        yield bots, balancer
+
+
+async def _stop(process: Any) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+
+
+async def listening(bots: list[BotProcess]) -> None:
+    """Until every process answers on its webhook port."""
+
+    async def up(port: int) -> bool:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            return False
+        writer.close()
+        return True
+
+    for bot in bots:
+        await until(lambda b=bot: up(b.port), timeout=60, what=f"{bot.name} listening")
+
+
+def people(api: WebhookBotAPI) -> None:
+    api.user(ADA, "Ada", username="ada")
+    api.user(BOB, "Bob", username="bob")
+    for person in [*DMS, *SETTLED]:
+        api.user(person, f"S{person}", started=True)
+
+
+async def seeded(database_url: str) -> None:
+    """2,000 outbox messages due now, and 120 chase reminders due in one group."""
+    settings = load_settings(
+        telegram_bot_token=TOKEN, database_url=database_url, admin_ids=str(ADA)
+    )
+    services = await Services.create(settings)
+    try:
+        now = datetime.now(UTC)
+        items = [Queued(f"dm:{p}", p, f"📢 S{p} 今晚8点开播") for p in DMS] + [
+            Queued(f"settle:2026-10:S{p}", p, f"💰 S{p} 的佣金已结算", delivery=AT_LEAST_ONCE)
+            for p in SETTLED
+        ]
+        random.Random(7).shuffle(items)
+        await services.outbox.enqueue_all(items, due_at=now, now=now)
+        await services.users.seen(BOB, "Bob", "bob", "zh-hans", private=True, now=now)
+        async with services.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO chats (chat_id, type, title, purpose, created_at, updated_at)"
+                " VALUES (?, 'supergroup', 'BD', 'bd', 0, 0)",
+                (BD_CHAT,),
+            )
+        signed = now - timedelta(days=3)
+        for n in range(REMINDERS):
+            creator = await services.creators.add(
+                f"kol{n}", platform="douyin", tier="A", owner_id=BOB, followers=None,
+                category="home", now=signed,
+            )  # fmt: skip
+            await services.samples.create(
+                creator_id=creator.id, owner_id=BOB, product=f"Mask{n}",
+                shipping_order_id=None, urgent=False, now=signed,
+            )  # fmt: skip
+        async with services.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE samples SET stage = 'signed', signed_at = ?, chase_due_at = ?",
+                (to_ts(signed), to_ts(now - timedelta(hours=1))),
+            )
+    finally:
+        await services.close()
+
+
+async def outbox_rows(database_url: str) -> dict[str, tuple[str, str | None]]:
+    settings = load_settings(
+        telegram_bot_token=TOKEN, database_url=database_url, admin_ids=str(ADA)
+    )
+    services = await Services.create(settings)
+    try:
+        rows = await services.db.fetchall("SELECT key, status, last_error FROM outbox")
+        return {row["key"]: (row["status"], row["last_error"]) for row in rows}
+    finally:
+        await services.close()
+
+
+def _chat_of(body: bytes) -> int | None:
+    """The chat_id of a Bot API call's body (PTB sends a form of JSON values)."""
+    try:
+        return int(json.loads(parse_qs(body.decode())["chat_id"][0]))
+    except (ValueError, KeyError, IndexError, UnicodeDecodeError):
+        return None
+
+
+async def test_sigkill_of_one_of_three_processes_mid_send(
+    tmp_path: Path,
+    pg_migrated_url: str,  # noqa: F811
+) -> None:
+    await seeded(pg_migrated_url)
+    api = WebhookBotAPI(bot_username="crewbot_bot")
+    people(api)
+    api.group(BD_CHAT, "BD", admins={ADA}, members={ADA, BOB})
+    await api.start()
+    sent_by: dict[str, Counter[int]] = defaultdict(Counter)
+    killed: list[BotProcess] = []
+    try:
+        async with cluster(tmp_path, api, pg_migrated_url) as (bots, _):
+
+            def watching(bot: BotProcess) -> None:
+                def answered(method: str, body: bytes) -> None:
+                    if method != "sendMessage" or (chat := _chat_of(body)) is None:
+                        return
+                    if killed and killed[0] is bot:
+                        return
+                    sent_by[bot.name][chat] += 1
+                    # The first process to have 150 messages answered dies before it hears
+                    # of the 150th: Telegram stored it, the bot never marked it sent.
+                    if not killed and sum(sent_by[bot.name].values()) >= 150:
+                        killed.append(bot)
+                        bot.process.kill()
+
+                bot.tap.on_answer = answered
+
+            for bot in bots:
+                watching(bot)
+            await listening(bots)
+            await until(lambda: bool(killed), timeout=120, what="a process to send 150")
+            victim = killed[0]
+            await asyncio.wait_for(victim.process.wait(), 30)
+            assert victim.process.returncode == -signal.SIGKILL
+            # The survivors answer the webhook; the balancer skips the dead one.
+            for person in list(DMS)[:12]:
+                api.send_message(person, person, "/help")
+            await until(
+                lambda: all(api.sent_to(p) for p in list(DMS)[:12]) and api.webhook_pending == 0,
+                timeout=60,
+                what="the survivors to answer /help",
+            )
+
+            async def all_out() -> bool:
+                rows = await outbox_rows(pg_migrated_url)
+                chases = [k for k in rows if k.startswith("chase:")]
+                pending = [k for k, (status, _) in rows.items() if status == "pending"]
+                return len(chases) == REMINDERS and not pending
+
+            await until(all_out, timeout=180, what="every outbox row sent or given up")
+            await asyncio.sleep(0.5)
+            rows = await outbox_rows(pg_migrated_url)
+    finally:
+        await api.stop()
+    assert len({name for name, counts in sent_by.items() if counts}) == PROCESSES
+
+    def got(prefix: str) -> Counter[int]:
+        return Counter(m.chat_id for m in api.sent if m.text.startswith(prefix))
+
+    uncertain = {k for k, (_, error) in rows.items() if (error or "").startswith(UNCERTAIN)}
+    assert 1 <= len(uncertain) <= IN_FLIGHT  # only the killed process's sends in flight
+    # At most once: nobody twice; whoever got nothing was in flight, and is reported.
+    dms = got("📢")
+    assert max(dms.values()) == 1
+    missing = {f"dm:{p}" for p in DMS if dms[p] == 0}
+    assert missing <= uncertain and all(rows[k][0] == "failed" for k in missing)
+    # At least once: everybody; a repeat only of a send that was in flight.
+    money = got("💰")
+    assert set(money) == set(SETTLED) and max(money.values()) <= 2
+    repeated = {f"settle:2026-10:S{p}" for p, n in money.items() if n > 1}
+    assert repeated <= uncertain and all(rows[k][0] == "sent" for k in repeated)
+    # The group's reminders: none twice, in their order, at most the one in flight lost.
+    numbers = [
+        int(re.search(r"#(\d+)", m.text)[1])  # type: ignore[index]
+        for m in api.sent
+        if m.chat_id == BD_CHAT and m.text.startswith("⏰")
+    ]
+    assert len(numbers) == len(set(numbers)) >= REMINDERS - 1
+    assert numbers == sorted(numbers)
+
+
+async def test_a_chats_updates_are_answered_in_order_across_processes(
+    tmp_path: Path,
+    pg_migrated_url: str,  # noqa: F811
+) -> None:
+    api = WebhookBotAPI(bot_username="crewbot_bot")
+    chats = range(20_000, 20_030)
+    for person in chats:
+        api.user(person, f"P{person}", started=True)
+    await api.start()
+    try:
+        async with cluster(tmp_path, api, pg_migrated_url) as (bots, balancer):
+            # Replies take a little while on the way, differently each time: an update
+            # answered by another process before its predecessor would overtake it.
+            rng = random.Random(3)
+            for bot in bots:
+                bot.tap.delay = lambda method, body: (
+                    rng.random() * 0.04 if method == "sendMessage" else 0
+                )
+            await listening(bots)
+            asked: dict[int, list[int]] = defaultdict(list)
+            for _ in range(5):
+                for person in chats:
+                    asked[person].append(api.send_message(person, person, "/nope")["message_id"])
+            await until(
+                lambda: all(len(api.sent_to(p)) == 5 for p in chats),
+                timeout=120,
+                what="five answers in every chat",
+            )
+            served = dict(balancer.served)
+    finally:
+        await api.stop()
+    assert all(served.values())  # the balancer spread the updates over every process
+    for person in chats:
+        answered = [m.reply_to_message_id for m in api.sent_to(person)]
+        assert answered == asked[person], f"chat {person} answered out of order"

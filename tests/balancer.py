@@ -11,14 +11,22 @@
 - `Tap`: a proxy between one bot process and the stand-in, which knows whose requests it
   carries: `on_answer` sees each answer before the bot does (and may kill the process
   then, which is how a test kills a process right after Telegram stored its message).
+- `bot_cluster`: N `python -m bot run` processes in webhook mode behind a Balancer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import signal
+import socket
+import sys
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -237,3 +245,108 @@ async def until(
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+# `python -m bot run` as in production, without the pacing of Telegram's flood limits (the
+# stand-in has none): as tests/e2e/test_kill9.py runs it.
+RUNNER = """
+import sys
+import bot.app
+import bot.jobs
+
+build = bot.app.build_application
+
+def unlimited(*args, **kwargs):
+    return build(*args, **{**kwargs, "rate_limited": False})
+
+bot.app.build_application = unlimited
+bot.jobs.SEND_LIMIT = 1_000_000
+from bot.__main__ import main
+sys.exit(main(["run"]))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class BotProcess:
+    name: str
+    port: int
+    tap: Tap | None
+    process: Any = None
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@asynccontextmanager
+async def bot_cluster(
+    directory: Path,
+    api: LocalBotAPI,
+    database_url: str,
+    processes: int,
+    *,
+    admin: int,
+    token: str = "424242:MULTI-PROCESS-TOKEN",
+    taps: bool = True,
+    environment: dict[str, str] | None = None,
+) -> AsyncIterator[tuple[list[BotProcess], Balancer]]:
+    """`processes` bots on one database behind a balancer (their WEBHOOK_URL), each reaching
+    the stand-in through a tap of its own (or straight, without taps); their logs in
+    `directory`; stopped with SIGTERM at the end unless killed before."""
+    async with AsyncExitStack() as stack:
+        target = f"http://127.0.0.1:{api.port}"
+        bots = [BotProcess(f"bot{i}", free_port(), Tap(target) if taps else None)
+                for i in range(processes)]  # fmt: skip
+        balancer = Balancer([b.webhook for b in bots])
+        front = await balancer.start()
+        stack.push_async_callback(balancer.stop)
+        for bot in bots:
+            base = target
+            if bot.tap is not None:
+                base = await bot.tap.start()
+                stack.push_async_callback(bot.tap.stop)
+            env = {
+                **{k: v for k, v in os.environ.items() if k != "WEBHOOK_SECRET"},
+                "TELEGRAM_BOT_TOKEN": token,
+                "TELEGRAM_BASE_URL": f"{base}/bot",
+                "DATABASE_URL": database_url,
+                "ADMIN_IDS": str(admin),
+                "TICK_EVERY": "1s",
+                "WEBHOOK_URL": front,
+                "PORT": str(bot.port),
+                **(environment or {}),
+            }
+            log = (directory / f"{bot.name}.log").open("wb")
+            stack.callback(log.close)
+            bot.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", RUNNER, env=env, cwd=directory, stdout=log, stderr=log
+            )
+            stack.push_async_callback(_stop, bot.process)
+        yield bots, balancer
+
+
+async def _stop(process: Any) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+
+
+async def listening(bots: list[BotProcess], timeout: float = 60) -> None:
+    """Until every process answers on its webhook port."""
+
+    async def up(port: int) -> bool:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            return False
+        writer.close()
+        return True
+
+    for bot in bots:
+        await until(lambda b=bot: up(b.port), timeout=timeout, what=f"{bot.name} listening")

@@ -16,16 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import re
 import signal
-import socket
-import sys
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +30,7 @@ from bot.jobs import IN_FLIGHT
 from bot.services import Services
 from storage.db import to_ts
 from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Queued
-from tests.balancer import Balancer, Tap, WebhookBotAPI, until
+from tests.balancer import BotProcess, Tap, WebhookBotAPI, bot_cluster, listening, until
 from tests.e2e.conftest import ADA, BD_CHAT, BOB
 from tests.pg import pg_migrated_url, pg_template, pg_url  # noqa: F401
 
@@ -45,96 +39,15 @@ PROCESSES = 3
 DMS = range(10_000, 11_000)  # at most once
 SETTLED = range(11_000, 12_000)  # at least once
 REMINDERS = 120
-# `python -m bot run` as in production, without the pacing of Telegram's flood limits (the
-# stand-in has none): as tests/e2e/test_kill9.py runs it.
-RUNNER = """
-import sys
-import bot.app
-import bot.jobs
-
-build = bot.app.build_application
-
-def unlimited(*args, **kwargs):
-    return build(*args, **{**kwargs, "rate_limited": False})
-
-bot.app.build_application = unlimited
-bot.jobs.SEND_LIMIT = 1_000_000
-from bot.__main__ import main
-sys.exit(main(["run"]))
-"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def cluster(tmp_path: Path, api: WebhookBotAPI, database_url: str) -> Any:
+    return bot_cluster(tmp_path, api, database_url, PROCESSES, admin=ADA, token=TOKEN)
 
 
-@dataclass
-class BotProcess:
-    name: str
-    port: int
-    tap: Tap
-    process: Any = None
-
-    @property
-    def webhook(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
-@asynccontextmanager
-async def cluster(
-    tmp_path: Path, api: WebhookBotAPI, database_url: str
-) -> AsyncIterator[tuple[list[BotProcess], Balancer]]:
-    """PROCESSES bots behind a balancer (WEBHOOK_URL), each reaching the stand-in through a
-    tap of its own; stopped with SIGTERM at the end unless killed before."""
-    async with AsyncExitStack() as stack:
-        bots = [BotProcess(f"bot{i}", _free_port(), Tap(f"http://127.0.0.1:{api.port}"))
-                for i in range(PROCESSES)]  # fmt: skip
-        balancer = Balancer([b.webhook for b in bots])
-        front = await balancer.start()
-        stack.push_async_callback(balancer.stop)
-        for bot in bots:
-            tap_url = await bot.tap.start()
-            stack.push_async_callback(bot.tap.stop)
-            env = {
-                **{k: v for k, v in os.environ.items() if k != "WEBHOOK_SECRET"},
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_BASE_URL": f"{tap_url}/bot",
-                "DATABASE_URL": database_url,
-                "ADMIN_IDS": str(ADA),
-                "TICK_EVERY": "1s",
-                "WEBHOOK_URL": front,
-                "PORT": str(bot.port),
-            }
-            log = (tmp_path / f"{bot.name}.log").open("wb")
-            stack.callback(log.close)
-            bot.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", RUNNER, env=env, cwd=tmp_path, stdout=log, stderr=log
-            )
-            stack.push_async_callback(_stop, bot.process)
-        yield bots, balancer
-
-
-async def _stop(process: Any) -> None:
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 30)
-
-
-async def listening(bots: list[BotProcess]) -> None:
-    """Until every process answers on its webhook port."""
-
-    async def up(port: int) -> bool:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            return False
-        writer.close()
-        return True
-
-    for bot in bots:
-        await until(lambda b=bot: up(b.port), timeout=60, what=f"{bot.name} listening")
+def tap(bot: BotProcess) -> Tap:
+    assert bot.tap is not None
+    return bot.tap
 
 
 def people(api: WebhookBotAPI) -> None:
@@ -231,7 +144,7 @@ async def test_sigkill_of_one_of_three_processes_mid_send(
                         killed.append(bot)
                         bot.process.kill()
 
-                bot.tap.on_answer = answered
+                tap(bot).on_answer = answered
 
             for bot in bots:
                 watching(bot)
@@ -302,7 +215,7 @@ async def test_a_chats_updates_are_answered_in_order_across_processes(
             # answered by another process before its predecessor would overtake it.
             rng = random.Random(3)
             for bot in bots:
-                bot.tap.delay = lambda method, body: (
+                tap(bot).delay = lambda method, body: (
                     rng.random() * 0.04 if method == "sendMessage" else 0
                 )
             await listening(bots)

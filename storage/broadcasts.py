@@ -70,12 +70,12 @@ async def _insert(
     chat_id: int,
     now: datetime,
 ) -> int:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "INSERT INTO broadcasts (kind, text, status, created_by, chat_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (kind, text, status, created_by, chat_id, to_ts(now)),
     )
-    return int(cursor.lastrowid)  # type: ignore[arg-type]
+    return int(rows[0][0])
 
 
 class Broadcasts:

@@ -59,13 +59,13 @@ class Challenges:
         announce: Announce | None = None,
     ) -> Challenge:
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO challenges (sku, rate, start_day, end_day, planned_end, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (sku, format_rate(rate), start.isoformat(), end.isoformat(), end.isoformat(),
                  actor_id, to_ts(now)),
             )  # fmt: skip
-            made = Challenge(cursor.lastrowid or 0, sku, rate, start, end, end, actor_id, now)
+            made = Challenge(int(rows[0][0]), sku, rate, start, end, end, actor_id, now)
             await audit.record(
                 conn, at=now, actor_id=actor_id, action="create", entity="challenge",
                 entity_id=made.id, after=_audit_view(made),

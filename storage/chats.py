@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage import audit
+from storage import audit, dialect
 from storage.db import Database, to_ts
 
 PURPOSES = ("bd", "ads", "sharers", "managers")
@@ -116,12 +116,9 @@ class Chats:
             if await self.get(old_id) is not None and await self.get(new_id) is not None:
                 # The supergroup already spoke to us: keep the old chat's registration.
                 await conn.execute("DELETE FROM chats WHERE chat_id = ?", (new_id,))
-            for table, column in await _chat_id_columns(conn):
-                cursor = await conn.execute(
-                    f'UPDATE OR REPLACE "{table}" SET "{column}" = ? WHERE "{column}" = ?',
-                    (new_id, old_id),
-                )
-                if cursor.rowcount:
+            sql = dialect.of(self.db)
+            for table, column in await sql.chat_id_columns(conn):
+                if await sql.replace_value(conn, table, column, old_id, new_id):
                     touched.append(f"{table}.{column}")
             if not touched:
                 return touched
@@ -138,17 +135,3 @@ class Chats:
         self._seen.pop(old_id, None)
         self._seen.pop(new_id, None)
         return touched
-
-
-async def _chat_id_columns(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
-    columns = []
-    async with conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ) as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
-    for table in tables:
-        async with conn.execute(f'PRAGMA table_info("{table}")') as cursor:
-            for info in await cursor.fetchall():
-                if info[1] == "chat_id" or info[1].endswith("_chat_id"):
-                    columns.append((table, info[1]))
-    return columns

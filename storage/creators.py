@@ -207,19 +207,19 @@ class Creators:
             )
             if taken:
                 raise RegistryError("duplicate", handle=handle, platform=platform)
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO creators (handle, handle_key, platform, tier, owner_id, followers,"
                 " category, categories, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (handle, key, platform, tier, owner_id, followers, category, category, ts, ts),
             )
-            new_id = cursor.lastrowid
+            new_id = int(rows[0][0])
             after = {"handle": handle, "platform": platform, "tier": tier, "owner_id": owner_id}
             await audit.record(
                 conn, at=now, actor_id=owner_id, action="add", entity="creator",
                 entity_id=new_id, after=after | {"followers": followers, "category": category},
             )  # fmt: skip
-        return await self.get(new_id)  # type: ignore[arg-type,return-value]
+        return await self.get(new_id)  # type: ignore[return-value]
 
     async def _update(
         self,
@@ -467,12 +467,13 @@ class Creators:
                 cols = {**values, "created_at": ts, "updated_at": ts}
                 names = ", ".join(cols)
                 marks = ", ".join("?" for _ in cols)
-                cursor = await conn.execute(
-                    f"INSERT INTO creators ({names}) VALUES ({marks})", tuple(cols.values())
+                rows = await conn.execute_fetchall(
+                    f"INSERT INTO creators ({names}) VALUES ({marks}) RETURNING id",
+                    tuple(cols.values()),
                 )
                 await audit.record(
                     conn, at=now, actor_id=actor_id, action="import", entity="creator",
-                    entity_id=cursor.lastrowid, after=values,
+                    entity_id=int(rows[0][0]), after=values,
                 )  # fmt: skip
             for creator_id, changes, before in updates:
                 sets = ", ".join(f"{c} = ?" for c in changes)
@@ -523,7 +524,7 @@ def _profile(r: aiosqlite.Row, sales_fen: int) -> CreatorProfile:
 async def touch_contact(conn: aiosqlite.Connection, creator_id: int, at: datetime) -> None:
     """Record contact (a note, chase, sample or video) inside the caller's transaction."""
     await conn.execute(
-        "UPDATE creators SET last_contact_at = MAX(COALESCE(last_contact_at, 0), ?),"
-        " updated_at = ? WHERE id = ?",
-        (to_ts(at), to_ts(at), creator_id),
+        "UPDATE creators SET last_contact_at = CASE WHEN last_contact_at > ? THEN last_contact_at"
+        " ELSE ? END, updated_at = ? WHERE id = ?",
+        (to_ts(at), to_ts(at), to_ts(at), creator_id),
     )

@@ -82,12 +82,12 @@ class Faq:
     ) -> FaqEntry:  # fmt: skip
         """A new entry; `resolves`: unanswered questions it was made from."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO faq (question, answer, created_by, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (question, answer, actor_id, to_ts(now), to_ts(now)),
             )
-            entry = FaqEntry(int(cursor.lastrowid or 0), question, answer)
+            entry = FaqEntry(int(rows[0][0]), question, answer)
             await audit.record(
                 conn, at=now, actor_id=actor_id, action="faq_add", entity="faq",
                 entity_id=entry.id, after={"question": question, "answer": answer},
@@ -182,7 +182,7 @@ class Faq:
         """Open questions, oldest first, of the `limit` most recent."""
         rows = await self.db.fetchall(
             "SELECT * FROM (SELECT * FROM faq_unanswered WHERE faq_id IS NULL"
-            " ORDER BY asked_at DESC, id DESC LIMIT ?) ORDER BY asked_at, id",
+            " ORDER BY asked_at DESC, id DESC LIMIT ?) AS recent ORDER BY asked_at, id",
             (limit,),
         )
         return [_asked(r) for r in rows]

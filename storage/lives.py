@@ -104,12 +104,12 @@ class Lives:
         weekdays = ",".join(map(str, schedule.weekdays)) if schedule.recurring else None
         at = schedule.at.strftime("%H:%M") if schedule.at else None
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO lives (title, link, once_at, weekdays, at_time, created_by,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (title, link, once, weekdays, at, actor_id, to_ts(now), to_ts(now)),
             )
-            live_id = cursor.lastrowid
+            live_id = int(rows[0][0])
             await conn.execute(
                 "INSERT INTO live_dates (live_id, starts_at, step, next_at) VALUES (?, ?, ?, ?)",
                 (live_id, to_ts(first), int(step), to_ts(next_at) if next_at else None),

@@ -104,12 +104,12 @@ class Roster:
                 "read": read, "new": result.new, "updated": result.updated,
                 "unchanged": result.unchanged, "rejected": len(errors),
             }  # fmt: skip
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO imports (kind, filename, file_hash, actor_id, at, read, new, updated,"
-                " unchanged, rejected) VALUES ('sharers', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " unchanged, rejected) VALUES ('sharers', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (filename, file_hash, actor_id, ts, *counts.values()),
             )
-            result.import_id = int(cursor.lastrowid or 0)
+            result.import_id = int(rows[0][0])
             await audit.record(
                 conn, at=now, actor_id=actor_id, action="import", entity="sharers",
                 entity_id=result.import_id,

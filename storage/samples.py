@@ -4,7 +4,6 @@ the audit record in the same transaction and records contact with the creator.""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from bot.domain.pipeline import OPEN_STAGES, Event, Stage, apply_all
 from storage import audit
 from storage.creators import OVERDUE_SQL, touch_contact
 from storage.db import Database, from_ts, to_ts
+from storage.errors import IntegrityError
 
 
 class SampleStoreError(DomainError):
@@ -157,6 +157,8 @@ class Samples:
         return None if row is None else _sample(row)
 
     async def open_for(self, creator_ids: Sequence[int]) -> list[Sample]:
+        if not creator_ids:
+            return []  # `IN ()` is an error on PostgreSQL
         marks = ", ".join("?" for _ in creator_ids)
         rows = await self.db.fetchall(
             f"{_SELECT} WHERE s.creator_id IN ({marks}) AND s.stage IN ({_OPEN_SQL}) ORDER BY s.id",
@@ -184,9 +186,10 @@ class Samples:
         now: datetime,
     ) -> int:
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO samples (creator_id, owner_id, product, shipping_order_id, urgent,"
-                " stage, shipped_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stage, shipped_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     creator_id,
                     owner_id,
@@ -199,7 +202,7 @@ class Samples:
                     to_ts(now),
                 ),
             )
-            sample_id = int(cursor.lastrowid)  # type: ignore[arg-type]
+            sample_id = int(rows[0][0])
             await touch_contact(conn, creator_id, now)
             after = {"creator_id": creator_id, "product": product, "urgent": urgent}
             await audit.record(
@@ -257,7 +260,7 @@ class Samples:
                 f"UPDATE samples SET {assignments} WHERE id = ? AND stage = ?",
                 [*values.values(), sample.id, sample.stage.value],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise SampleStoreError("duplicate_video") from None
         if cursor.rowcount != 1:
             raise SampleStoreError("changed", number=sample.id)
@@ -394,9 +397,9 @@ class Samples:
                 conn=conn,
                 fields=closing,
             )
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO ad_reports (sample_id, reporter_id, spend_fen, impressions, clicks,"
-                " orders, gmv_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " orders, gmv_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     sample.id,
                     reporter_id,
@@ -408,7 +411,7 @@ class Samples:
                     to_ts(now),
                 ),
             )
-        return int(cursor.lastrowid), after  # type: ignore[arg-type]
+        return int(rows[0][0]), after
 
     async def completed_count(self, creator_id: int, *, besides: int) -> int:
         return int(

@@ -153,11 +153,12 @@ class Sharers:
             )
             if pending is not None:
                 raise SharerError("pending", sharer_id=pending)
-            cursor = await conn.execute(
-                "INSERT INTO bind_requests (user_id, sharer_id, requested_at) VALUES (?, ?, ?)",
+            rows = await conn.execute_fetchall(
+                "INSERT INTO bind_requests (user_id, sharer_id, requested_at) VALUES (?, ?, ?)"
+                " RETURNING id",
                 (user_id, sharer_id, to_ts(now)),
             )
-            request_id = cursor.lastrowid
+            request_id = int(rows[0][0])
             await audit.record(
                 conn, at=now, actor_id=user_id, action="bind_request", entity="sharer",
                 entity_id=sharer_id, after={"request": request_id, "user_id": user_id},

@@ -46,12 +46,12 @@ class Users:
             return
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO users (id, first_name, username, language_code, started,"
+                "INSERT INTO users AS u (id, first_name, username, language_code, started,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name,"
                 " username = excluded.username, language_code = excluded.language_code,"
-                " started = MAX(started, excluded.started),"
-                " unreachable = CASE WHEN excluded.started THEN 0 ELSE unreachable END,"
+                " started = CASE WHEN excluded.started <> 0 THEN 1 ELSE u.started END,"
+                " unreachable = CASE WHEN excluded.started <> 0 THEN 0 ELSE u.unreachable END,"
                 " updated_at = excluded.updated_at",
                 (
                     user_id,
@@ -93,7 +93,7 @@ class Users:
 
     async def find_by_username(self, username: str) -> UserRow | None:
         row = await self.db.fetchone(
-            "SELECT id FROM users WHERE username = ? COLLATE NOCASE", (username.lstrip("@"),)
+            "SELECT id FROM users WHERE lower(username) = lower(?)", (username.lstrip("@"),)
         )
         return None if row is None else await self.get(row["id"])
 

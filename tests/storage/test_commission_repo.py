@@ -66,9 +66,14 @@ async def add_orders(db: Database, orders: list[OrderSpec], tz: ZoneInfo = TZ) -
             ) as cursor:
                 touched.update(tuple(r) for r in await cursor.fetchall())  # type: ignore[misc]
             await conn.execute(
-                "INSERT OR REPLACE INTO orders (order_id, paid_at, month, day, sharer_id,"
-                " buyer_id, sku, amount_fen, refund_fen, status, valid_fen, imported_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                "INSERT INTO orders (order_id, paid_at, month, day, sharer_id, buyer_id, sku,"
+                " amount_fen, refund_fen, status, valid_fen, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (order_id) DO UPDATE"
+                " SET paid_at = excluded.paid_at, month = excluded.month, day = excluded.day,"
+                " sharer_id = excluded.sharer_id, buyer_id = excluded.buyer_id,"
+                " sku = excluded.sku, amount_fen = excluded.amount_fen,"
+                " refund_fen = excluded.refund_fen, status = excluded.status,"
+                " valid_fen = excluded.valid_fen",
                 (oid, to_ts(local), month, day, sid, buyer, sku, amount, refund, status, valid),
             )
             touched.add((sid, month, day, sku))
@@ -82,8 +87,8 @@ async def add_orders(db: Database, orders: list[OrderSpec], tz: ZoneInfo = TZ) -
                 await conn.execute(f"DELETE FROM {table} WHERE {where}", params)
                 await conn.execute(
                     f"INSERT INTO {table} ({keys}, valid_fen, orders)"
-                    f" SELECT {keys}, SUM(valid_fen), SUM(valid_fen > 0) FROM orders"
-                    f" WHERE {where} GROUP BY {keys}",
+                    f" SELECT {keys}, SUM(valid_fen), COUNT(*) FILTER (WHERE valid_fen > 0)"
+                    f" FROM orders WHERE {where} GROUP BY {keys}",
                     params,
                 )
 

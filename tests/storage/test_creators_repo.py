@@ -13,6 +13,7 @@ from bot.domain.pipeline import Stage
 from bot.services import Services
 from storage.creators import Creators, RegistryError, column_values, from_bp, to_bp
 from storage.db import to_ts
+from storage.errors import IntegrityError
 from tests.conftest import T0
 
 
@@ -102,7 +103,7 @@ async def test_import_rows_is_one_transaction(services: Services) -> None:
             "owner_id": 0}, {"handle": "lily", "handle_key": "lily", "platform": "douyin",
             "tier": "B", "owner_id": 0}]  # fmt: skip
     updates = [(cid, {"tier": "S"}, {"tier": "A"})]
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(IntegrityError):
         await repo.import_rows(new, updates, actor_id=None, now=T0, summary={})
     assert [c.handle for c in (await repo.listing())[0]] == ["lily"]
     assert (await repo.get(cid)).tier == "A"

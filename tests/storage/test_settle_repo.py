@@ -75,7 +75,8 @@ async def test_a_settled_line_keeps_what_its_statement_showed(services: Services
             assert getattr(after, f.name) == getattr(before, f.name), f.name
     assert (after.order_count, after.customer_count) == (before.order_count, 4)
     # A line settled before the detail was kept reads the step rate of the frozen rules.
-    await services.db.conn.execute("UPDATE settlement_lines SET direct_rate = NULL, level = NULL")
+    async with services.db.transaction() as conn:
+        await conn.execute("UPDATE settlement_lines SET direct_rate = NULL, level = NULL")
     old, _ = await repo.statement(Rules.default(), "A", NOV, TZ, DEC2)
     assert str(old.direct_rate) == "0.08" and old.total == before.total
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.jobs import Pacer
 from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Outbox, Queued
 from storage.pg import Database
 from storage.presence import Alone, Shared, chat_key
@@ -176,3 +177,15 @@ async def test_alone_knows_no_other_process() -> None:
     alone = Alone()
     assert await alone.alive(["someone", alone.run]) == {alone.run}
     assert await alone.count() == 1 and await alone.hold_chat(1, wait=0)
+
+
+def test_each_process_keeps_to_its_share_of_the_send_rate() -> None:
+    now = [0.0]
+    pacer = Pacer(limit=9, period=1.0, clock=lambda: now[0])
+    pacer.share = 3  # three processes alive: three sends a second each
+    pacer._answered.extend([0.0, 0.0])
+    assert pacer.delay() == 0
+    pacer._answered.append(0.0)
+    assert pacer.delay() == pytest.approx(1.0)
+    pacer.share = 1
+    assert pacer.delay() == 0

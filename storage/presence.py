@@ -101,6 +101,7 @@ class Shared:
         self.url = url
         self.run = ""
         self._conn: Any = None
+        self._closed = False
         self._talk = asyncio.Lock()  # one statement at a time on the connection
         self._held: dict[int, int] = {}  # chat key -> holders in this process
         # chat key -> [lock taken to acquire it, tasks using that lock]
@@ -127,6 +128,8 @@ class Shared:
 
     async def _fetch(self, sql: str, *args: object) -> Any:
         async with self._talk:
+            if self._closed:
+                raise ConnectionError("this process's presence has ended")
             if self._conn is None or self._conn.is_closed():
                 await self._connect()
             return await self._conn.fetch(sql, *args)
@@ -186,6 +189,7 @@ class Shared:
 
     async def close(self) -> None:
         async with self._talk:
+            self._closed = True
             if self._conn is not None and not self._conn.is_closed():
                 await self._conn.close()
             self._conn = None

@@ -58,12 +58,13 @@ async def one_run(server: str, template: str, processes: int, chats: int, per_ch
         api.user(person, f"P{person}", started=True)
     await api.start()
     directory = Path(tempfile.mkdtemp(prefix=f"bench-processes-{processes}-"))
+    ok = False
     try:
         async with bot_cluster(
             directory, api, url, processes, admin=ADMIN, taps=False,
             environment={"TICK_EVERY": "5s"},  # the default, not the tests' 1 s
         ) as (bots, balancer):  # fmt: skip
-            await listening(bots)
+            await listening(bots, timeout=180)  # a loaded machine starts them slowly
             for person in people:  # warm-up: every person upserted, every process started
                 api.send_message(person, person, "/start")
             await until(lambda: len(api.sent) >= chats, timeout=300, what="warm-up answers")
@@ -80,10 +81,14 @@ async def one_run(server: str, template: str, processes: int, chats: int, per_ch
             elapsed = time.perf_counter() - started
             cpu_bots, cpu_here = _cpu(pids) - cpu_bots, time.process_time() - cpu_here
             served = sorted(balancer.served.values())
+        ok = True
     finally:
         await api.stop()
         await drop_database(server, url)
-        shutil.rmtree(directory, ignore_errors=True)
+        if ok:
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            print(f"the bots' logs are in {directory}", file=sys.stderr)
     updates = chats * per_chat
     return {
         "processes": processes,

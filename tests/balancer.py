@@ -340,13 +340,15 @@ async def _stop(process: Any) -> None:
 async def listening(bots: list[BotProcess], timeout: float = 60) -> None:
     """Until every process answers on its webhook port."""
 
-    async def up(port: int) -> bool:
+    async def up(bot: BotProcess) -> bool:
+        if bot.process is not None and bot.process.returncode is not None:
+            raise AssertionError(f"{bot.name} exited with {bot.process.returncode} (see its log)")
         try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            _, writer = await asyncio.open_connection("127.0.0.1", bot.port)
         except OSError:
             return False
         writer.close()
         return True
 
     for bot in bots:
-        await until(lambda b=bot: up(b.port), timeout=timeout, what=f"{bot.name} listening")
+        await until(lambda b=bot: up(b), timeout=timeout, what=f"{bot.name} listening")

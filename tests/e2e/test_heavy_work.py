@@ -111,6 +111,7 @@ async def chatter(api: LocalBotAPI, until: asyncio.Future[object]) -> list[tuple
     return answers
 
 
+@pytest.mark.sqlite_only("it times holds of storage.db's in-process write lock")
 async def test_a_chat_import_leaves_the_conversation_responsive(bot: Driver) -> None:
     watch = LockWatch(bot.services.db._write_lock)
     bot.services.db._write_lock = watch  # type: ignore[assignment]

@@ -25,6 +25,7 @@ from bot.domain.digest import (
     day_bounds,
     ymd,
 )
+from storage import dialect
 from storage.db import Database, to_ts
 from storage.faq import Faq
 from storage.lives import Lives
@@ -88,8 +89,8 @@ class DigestReads:
     ) -> list[tuple[str, int]]:
         sums, params = await _Sums.of(self.db, first, last)
         rows = await self.db.fetchall(
-            f"SELECT sharer_id, fen FROM ({sums}) WHERE fen > 0 ORDER BY fen DESC, sharer_id"
-            " LIMIT ?",
+            f"SELECT sharer_id, fen FROM ({sums}) AS s WHERE fen > 0 ORDER BY fen DESC,"
+            " sharer_id LIMIT ?",
             (*params, limit),
         )
         return [(row[0], row[1]) for row in rows]
@@ -108,12 +109,13 @@ class DigestReads:
         s, e = to_ts(start), to_ts(end)
         since = to_ts(end - timedelta(days=FULFILMENT_DAYS))
         row = await self.db.fetchone(
-            "SELECT COUNT(*), SUM(shipped_at >= ?1 AND shipped_at < ?2),"
-            " SUM(signed_at >= ?1 AND signed_at < ?2), SUM(video_at >= ?1 AND video_at < ?2),"
-            " SUM(handed_at >= ?1 AND handed_at < ?2),"
-            " SUM(stage = 'no_show' AND closed_at >= ?1 AND closed_at < ?2),"
-            " SUM(signed_at >= ?3 AND signed_at < ?2),"
-            " SUM(signed_at >= ?3 AND signed_at < ?2 AND video_at IS NOT NULL AND video_at < ?2)"
+            f"SELECT COUNT(*), {_count('shipped_at >= ?1 AND shipped_at < ?2')},"
+            f" {_count('signed_at >= ?1 AND signed_at < ?2')},"
+            f" {_count('video_at >= ?1 AND video_at < ?2')},"
+            f" {_count('handed_at >= ?1 AND handed_at < ?2')},"
+            f" {_count(_NO_SHOW)},"
+            f" {_count('signed_at >= ?3 AND signed_at < ?2')},"
+            f" {_count('signed_at >= ?3 AND signed_at < ?2 AND video_at < ?2')}"
             " FROM samples",
             (s, e, since),
         )
@@ -156,12 +158,12 @@ class DigestReads:
         they bought or sold on."""
         lo, hi = ymd(first), ymd(last)
         gmv, valid, orders = await self.db.fetchone(
-            "SELECT total(amount_fen), total(valid_fen), total(orders) FROM order_day"
-            " WHERE day BETWEEN ? AND ?",
+            "SELECT COALESCE(SUM(amount_fen), 0), COALESCE(SUM(valid_fen), 0),"
+            " COALESCE(SUM(orders), 0) FROM order_day WHERE day BETWEEN ? AND ?",
             (lo, hi),
         )
         sums, params = await _Sums.of(self.db, first, last)
-        active = await self.db.fetchval(f"SELECT COUNT(*) FROM ({sums}) WHERE n > 0", params)
+        active = await self.db.fetchval(f"SELECT COUNT(*) FROM ({sums}) AS s WHERE n > 0", params)
         new = await self.db.fetchval(
             "SELECT COUNT(*) FROM sharer_first WHERE day BETWEEN ? AND ? AND sharer_id <> ''",
             (lo, hi),
@@ -180,11 +182,10 @@ class DigestReads:
             return int(found or 0)
         sql = (
             "SELECT COUNT(*) FROM (SELECT buyer_id FROM buyer_day WHERE day BETWEEN ? AND ?"
-            " GROUP BY buyer_id)"
+            " GROUP BY buyer_id) AS b"
         )
         async with self.db.sibling() as side:
-            await side.conn.execute(f"PRAGMA cache_size = -{_SORT_KIB}")
-            await side.conn.execute("PRAGMA temp_store = MEMORY")
+            await dialect.of(self.db).session_memory(side.conn, _SORT_KIB)
             return int(await side.fetchval(sql, (lo, hi)))
 
     async def top_skus_between(
@@ -192,8 +193,8 @@ class DigestReads:
     ) -> list[tuple[str, int, int]]:
         rows = await self.db.fetchall(
             "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day_total WHERE day"
-            " BETWEEN ? AND ? AND sku <> '' GROUP BY sku HAVING fen > 0 ORDER BY fen DESC, sku"
-            " LIMIT ?",
+            " BETWEEN ? AND ? AND sku <> '' GROUP BY sku HAVING SUM(valid_fen) > 0"
+            " ORDER BY fen DESC, sku LIMIT ?",
             (ymd(first), ymd(last), limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]
@@ -206,8 +207,9 @@ class DigestReads:
         if not await self.db.fetchval("SELECT EXISTS (SELECT 1 FROM samples)"):
             return None
         rows = await self.db.fetchall(
-            "SELECT owner_id, SUM(shipped_at >= ?1 AND shipped_at < ?2),"
-            " SUM(signed_at >= ?1 AND signed_at < ?2), SUM(video_at >= ?1 AND video_at < ?2)"
+            f"SELECT owner_id, {_count('shipped_at >= ?1 AND shipped_at < ?2')},"
+            f" {_count('signed_at >= ?1 AND signed_at < ?2')},"
+            f" {_count('video_at >= ?1 AND video_at < ?2')}"
             " FROM samples GROUP BY owner_id ORDER BY owner_id",
             (s, e),
         )
@@ -217,7 +219,7 @@ class DigestReads:
         """Of the samples signed in the period, the share with a video by its end."""
         s, e = to_ts(day_bounds(first, tz)[0]), to_ts(day_bounds(last, tz)[1])
         signed, with_video = await self.db.fetchone(
-            "SELECT COUNT(*), SUM(video_at IS NOT NULL AND video_at < ?2) FROM samples"
+            f"SELECT COUNT(*), {_count('video_at < ?2')} FROM samples"
             " WHERE signed_at >= ?1 AND signed_at < ?2",
             (s, e),
         )
@@ -263,6 +265,14 @@ class DigestReads:
             )
 
 
+_NO_SHOW = "stage = 'no_show' AND closed_at >= ?1 AND closed_at < ?2"
+
+
+def _count(condition: str) -> str:
+    """How many rows meet a condition (a condition is no number on PostgreSQL)."""
+    return f"COUNT(*) FILTER (WHERE {condition})"
+
+
 def _rate(part: int, whole: int) -> Decimal:
     return Decimal(part) / Decimal(whole)
 
@@ -282,8 +292,9 @@ def _outside(span: tuple[int, int], lo: int, hi: int) -> tuple[int, int, int, in
 async def _fewer_outside(db: Database, lo: int, hi: int, span: tuple[int, int]) -> bool:
     """Whether the days of `span` outside [lo, hi] had fewer orders than those inside."""
     inside, outside = await db.fetchone(
-        "SELECT total(orders * (day BETWEEN ?1 AND ?2)), total(orders * NOT (day BETWEEN ?1"
-        " AND ?2)) FROM order_day WHERE day BETWEEN ?3 AND ?4",
+        "SELECT COALESCE(SUM(orders) FILTER (WHERE day BETWEEN ?1 AND ?2), 0),"
+        " COALESCE(SUM(orders) FILTER (WHERE NOT (day BETWEEN ?1 AND ?2)), 0)"
+        " FROM order_day WHERE day BETWEEN ?3 AND ?4",
         (lo, hi, *span),
     )
     return bool(outside < inside or not outside)
@@ -309,7 +320,7 @@ class _Sums:
         return (
             f"SELECT r.sharer_id AS sharer_id, r.valid_fen - coalesce(o.fen, 0) AS fen,"
             f" r.orders - coalesce(o.n, 0) AS n FROM {table} r LEFT JOIN (SELECT sharer_id,"
-            f" SUM(valid_fen) AS fen, SUM(orders) AS n FROM ({days} UNION ALL {days})"
+            f" SUM(valid_fen) AS fen, SUM(orders) AS n FROM ({days} UNION ALL {days}) AS d"
             f" GROUP BY sharer_id) o ON o.sharer_id = r.sharer_id"
             f" WHERE r.{key} = ? AND r.sharer_id <> ''"
         )

@@ -21,9 +21,11 @@ import marshal
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from itertools import islice
 from operator import ge, itemgetter, le
+from types import ModuleType
 from typing import Any, NamedTuple
 
 import aiosqlite
@@ -38,13 +40,16 @@ from bot.domain.orders import (
     parse_paid_at,
 )
 from bot.domain.tables import Table
+from storage import audit
+from storage.db import to_ts
+from storage.dialect import sqlite as sqlite_dialect
 
 _TEXT = ("sharer_id", "buyer_id", "sku", "product", "creator")
 _PARSED = (
     "line", "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product",
     "quantity", "amount_fen", "refund_fen", "status", "creator", "raw_fp",
 )  # fmt: skip
-_ORDER = (
+ORDER_COLUMNS = (
     "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product", "quantity",
     "amount_fen", "refund_fen", "status", "valid_fen", "creator",
 )  # fmt: skip
@@ -62,15 +67,64 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def week_of(day: str) -> str:
-    """SQL: ISO year*100 + ISO week of a yyyymmdd integer (as in the migration's triggers)."""
-    return (
-        "(SELECT CAST(strftime('%Y', t) AS INTEGER) * 100"
-        " + (CAST(strftime('%j', t) AS INTEGER) - 1) / 7 + 1"
-        " FROM (SELECT date(d, (3 - (CAST(strftime('%w', d) AS INTEGER) + 6) % 7) || ' days')"
-        f" AS t FROM (SELECT printf('%04d-%02d-%02d', {day} / 10000, {day} / 100 % 100,"
-        f" {day} % 100) AS d)))"
-    )
+week_of = sqlite_dialect.iso_week  # SQLite's ISO year * 100 + ISO week of a yyyymmdd day
+
+
+ROLLUPS = {
+    "sharer_day": ("sharer_id", "day"),
+    "sharer_month": ("sharer_id", "month"),
+    "sku_day": ("sku", "day", "sharer_id"),
+}
+# Rollups kept by the import beside ROLLUPS: keys, which orders count, and how `orders` counts.
+_EXTRA = {"creator_sales": (("creator",), "creator <> ''", "COUNT(*)")}
+SHIFTED = {
+    **{t: (k, "true", "COUNT(*) FILTER (WHERE valid_fen > 0)") for t, k in ROLLUPS.items()},
+    **_EXTRA,
+}
+
+
+@dataclass(slots=True)
+class OrderImport:
+    """What one import did; `errors` and `duplicates` are by line, in file order."""
+
+    read: int
+    new: int
+    updated: int
+    unchanged: int
+    errors: list[RowError]
+    duplicates: list[tuple[int, str]]  # (line, order_id) replaced by a later row
+    unbound: list[str]  # sharer ids in the file with no bound Telegram account
+    import_id: int | None
+
+    @property
+    def rejected(self) -> int:
+        return len(self.errors)
+
+
+async def record_import(
+    conn: Any,
+    r: OrderImport,
+    now: datetime,
+    actor_id: int | None,
+    filename: str,
+    file_hash: str,
+) -> int:
+    """The imports row and its audit entry, in the transaction of the import's last write."""
+    counts = {
+        "read": r.read, "new": r.new, "updated": r.updated, "unchanged": r.unchanged,
+        "rejected": r.rejected,
+    }  # fmt: skip
+    async with conn.execute(
+        "INSERT INTO imports (kind, filename, file_hash, actor_id, at, read, new, updated,"
+        " unchanged, rejected) VALUES ('orders', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (filename, file_hash, actor_id, to_ts(now), *counts.values()),
+    ) as cursor:
+        (import_id,) = await cursor.fetchone()
+    await audit.record(
+        conn, at=now, actor_id=actor_id, action="import", entity="orders",
+        entity_id=import_id, after={"filename": filename, **counts},
+    )  # fmt: skip
+    return int(import_id)
 
 
 async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
@@ -84,7 +138,7 @@ async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
     await conn.execute(f"CREATE TEMP TABLE parsed (srow INTEGER PRIMARY KEY, {', '.join(_PARSED)})")
     await conn.execute(
         "CREATE TEMP TABLE incoming (order_id TEXT PRIMARY KEY, line,"
-        f" {', '.join(_ORDER[1:])}, raw_fp) WITHOUT ROWID"
+        f" {', '.join(ORDER_COLUMNS[1:])}, raw_fp) WITHOUT ROWID"
     )
     await conn.execute("CREATE TEMP TABLE replaced (line, order_id)")
     # The file's later line wins; the earlier one is reported (rare: costs nothing otherwise).
@@ -158,7 +212,7 @@ def staged(
     """The table's rows to stage, in batches of `size`; `ids` follows their order ids."""
     width, per = len(present) + 2, _per_insert(present)
     paid, step = 2 + present.index("paid_at"), per * width
-    for flat in _hashed(table, cols, present, tz, size):
+    for flat in hashed(table, cols, present, tz, size):
         full = [tuple(flat[i : i + step]) for i in range(0, len(flat), step)]
         rows = len(flat) // width
         rest = full.pop() if rows % per else ()
@@ -166,7 +220,7 @@ def staged(
         yield Batch(full, rest, rows, {t[:13] for t in flat[paid::width]})
 
 
-def _hashed(
+def hashed(
     table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
 ) -> Iterator[list[Any]]:
     """`(line, raw hash, *mapped cells)` of `size` rows at a time, flat, each cell stripped as
@@ -262,12 +316,12 @@ class Hours:
         month, day = int(hour[:4] + hour[5:7]), int(hour[:4] + hour[5:7] + hour[8:10])
         if end - start != timedelta(seconds=3599) or not 1900 <= start.year <= 2999:
             return None  # the offset changes within this hour: row by row, as the domain does
-        if any(_stored_day(t, self.tz) != day for t in (ts, ts + 3599)):
+        if any(stored_day(t, self.tz) != day for t in (ts, ts + 3599)):
             return None
         return raw, ts, month, day
 
 
-def _stored_day(ts: int, tz: tzinfo) -> int:
+def stored_day(ts: int, tz: tzinfo) -> int:
     # Exact, not by quarter hour: old zones' offsets (LMT) have seconds.
     local = datetime.fromtimestamp(ts, tz)
     return local.year * 10000 + local.month * 100 + local.day
@@ -379,7 +433,7 @@ async def slow_path(
         ts = int(r.paid_at.timestamp())
         md = days.get(ts)
         if md is None:
-            day = _stored_day(ts, tz)
+            day = stored_day(ts, tz)
             md = days[ts] = (day // 100, day)
         srow, raw_fp = staged_as[line]
         out.append(
@@ -396,22 +450,25 @@ async def slow_path(
     return errors, parsed.duplicates
 
 
-_VALID = "CASE WHEN status = 'paid' THEN max(0, amount_fen - refund_fen) ELSE 0 END"
-_SET = ", ".join(f"{c} = excluded.{c}" for c in ("line", *_ORDER[1:], "raw_fp"))
+_VALID = (
+    "CASE WHEN status = 'paid' AND amount_fen > refund_fen THEN amount_fen - refund_fen ELSE 0 END"
+)
+_SET = ", ".join(f"{c} = excluded.{c}" for c in ("line", *ORDER_COLUMNS[1:], "raw_fp"))
 DEDUP_SQL = (
-    f"INSERT INTO temp.incoming (order_id, line, {', '.join(_ORDER[1:])}, raw_fp)"
-    f" SELECT order_id, line, {', '.join(_ORDER[1:12])},"
+    f"INSERT INTO temp.incoming (order_id, line, {', '.join(ORDER_COLUMNS[1:])}, raw_fp)"
+    f" SELECT order_id, line, {', '.join(ORDER_COLUMNS[1:12])},"
     f" {_VALID}, creator, raw_fp"
     " FROM temp.parsed WHERE true ORDER BY order_id, line"
     f" ON CONFLICT(order_id) DO UPDATE SET {_SET}"
 )
-_SAME = " AND ".join(f"o.{c} = i.{c}" for c in _ORDER[1:])
+SAME = " AND ".join(f"o.{c} = i.{c}" for c in ORDER_COLUMNS[1:])
 TOUCHED_SQL = (
-    "INSERT INTO temp.touched SELECT i.order_id, o.order_id IS NULL FROM temp.incoming i"
-    f" LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL OR NOT ({_SAME})"
+    "INSERT INTO temp.touched SELECT i.order_id, CASE WHEN o.order_id IS NULL THEN 1 ELSE 0"
+    " END FROM temp.incoming i"
+    f" LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL OR NOT ({SAME})"
 )
-_INTO = f"INSERT INTO orders ({', '.join(_ORDER)}, raw_fp, imported_at)"
-_SET_LOADED = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "raw_fp"))
+_INTO = f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}, raw_fp, imported_at)"
+_SET_LOADED = ", ".join(f"{c} = excluded.{c}" for c in (*ORDER_COLUMNS[1:], "raw_fp"))
 
 
 def bulk_orders_sql(now_ts: int, ids: IdOrder) -> str:
@@ -420,7 +477,7 @@ def bulk_orders_sql(now_ts: int, ids: IdOrder) -> str:
     is the file order: walked forwards when the ids rise, backwards (the first row of an id
     stays) when they fall, else sorted by id and line."""
     select = (
-        f"{_INTO} SELECT {', '.join(_ORDER[:12])}, {_VALID}, creator, raw_fp, {int(now_ts)}"
+        f"{_INTO} SELECT {', '.join(ORDER_COLUMNS[:12])}, {_VALID}, creator, raw_fp, {int(now_ts)}"
         " FROM temp.parsed WHERE true"  # WHERE: the upsert's parsing rule
     )
     if ids.rising:
@@ -439,8 +496,8 @@ REPLACED_SQL = (
 
 
 def upsert_orders_sql(now_ts: int) -> str:
-    cols = ", ".join(f"i.{c}" for c in _ORDER)
-    sets = ", ".join(f"{c} = excluded.{c}" for c in (*_ORDER[1:], "raw_fp", "imported_at"))
+    cols = ", ".join(f"i.{c}" for c in ORDER_COLUMNS)
+    sets = ", ".join(f"{c} = excluded.{c}" for c in (*ORDER_COLUMNS[1:], "raw_fp", "imported_at"))
     return (
         f"{_INTO} SELECT {cols}, i.raw_fp, {int(now_ts)} FROM temp.touched t"
         f" JOIN temp.incoming i ON i.order_id = t.order_id WHERE true"
@@ -469,25 +526,60 @@ async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
     )
 
 
+# --- shifting the rollups by a chunk of orders (both stores) -------------------------------
+# `d` is the store's dialect (storage.dialect); `chunk` the touched orders as stored now, in
+# d.temp("chunk"). Upsert targets are named by an alias: PostgreSQL reads a bare `orders`
+# next to `excluded.orders` as ambiguous.
+
+
+async def chunk_stored(conn: Any, d: ModuleType, touched: str) -> None:
+    """d.temp("chunk") := the stored orders whose ids `touched` (a table) lists."""
+    chunk = d.temp("chunk")
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS chunk AS SELECT * FROM orders LIMIT 0")
+    await conn.execute(f"DELETE FROM {chunk}")
+    await conn.execute(
+        f"INSERT INTO {chunk} SELECT o.* FROM {touched} i JOIN orders o ON o.order_id = i.order_id"
+    )
+
+
+async def shift_rollups(conn: Any, sign: str, d: ModuleType) -> None:
+    """Move the rollups by the chunk's orders: "-" before they are written (the stored rows
+    out), "+" after (the new rows in); a group left without a counted order loses its row
+    (only the chunk's groups are looked at)."""
+    chunk = d.temp("chunk")
+    for table, (keys, where, count) in SHIFTED.items():
+        k = ", ".join(keys)
+        await conn.execute(
+            f"INSERT INTO {table} AS t ({k}, valid_fen, orders)"
+            f" SELECT {k}, {sign}SUM(valid_fen), {sign}{count} FROM {chunk}"
+            f" WHERE {where} GROUP BY {k} ON CONFLICT({k}) DO UPDATE SET"
+            " valid_fen = t.valid_fen + excluded.valid_fen, orders = t.orders + excluded.orders"
+        )
+        await conn.execute(
+            f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM {chunk})"
+        )
+    await shift_day_rollups(conn, sign, d)
+
+
 # --- the digest's rollups (migration 0017) -------------------------------------------------
-# Shifted by the import as the others are (orders.py's _shift): every order, whatever its
+# Shifted by the import as the others are (shift_rollups): every order, whatever its
 # status, counts once in its day's order_day row and its (day, buyer) row;
 # sku_day_total counts the orders with a valid amount, as sku_day does.
-_ADD = "orders = orders + excluded.orders"
-_ADD_FEN = "valid_fen = valid_fen + excluded.valid_fen, " + _ADD
-# (table and columns, selected from temp.chunk o with {s} the sign, which rows, group = key)
+_ADD = "orders = t.orders + excluded.orders"
+_ADD_FEN = "valid_fen = t.valid_fen + excluded.valid_fen, " + _ADD
+# (table and columns, selected from the chunk o with {s} the sign, which rows, group = key)
 _DAY_SHIFTS = [
-    ("order_day (day, amount_fen, valid_fen, orders, customers)",
+    ("order_day AS t (day, amount_fen, valid_fen, orders, customers)",
      "o.day, {s}SUM(o.amount_fen), {s}SUM(o.valid_fen), {s}COUNT(*), 0", "true", "day",
-     "amount_fen = amount_fen + excluded.amount_fen, " + _ADD_FEN),
-    ("buyer_day (day, buyer_id, orders)", "o.day, o.buyer_id, {s}COUNT(*)", "true",
+     "amount_fen = t.amount_fen + excluded.amount_fen, " + _ADD_FEN),
+    ("buyer_day AS t (day, buyer_id, orders)", "o.day, o.buyer_id, {s}COUNT(*)", "true",
      "day, buyer_id", _ADD),
-    ("sku_day_total (day, sku, valid_fen, orders)", "o.day, o.sku, {s}SUM(o.valid_fen),"
+    ("sku_day_total AS t (day, sku, valid_fen, orders)", "o.day, o.sku, {s}SUM(o.valid_fen),"
      " {s}COUNT(*)", "o.valid_fen > 0", "day, sku", _ADD_FEN),
 ]  # fmt: skip
 
 
-async def build_day_rollups(conn: aiosqlite.Connection) -> None:
+async def build_day_rollups(conn: Any) -> None:
     """After a bulk load (sharer_day and sku_day built, the triggers resting): each of the
     digest's rollups by one GROUP BY."""
     for table, select in (
@@ -514,58 +606,58 @@ async def build_day_rollups(conn: aiosqlite.Connection) -> None:
     )
 
 
-async def shift_day_rollups(conn: aiosqlite.Connection, sign: str) -> None:
-    """Beside the import's shift of the other rollups, from the same rows (temp.chunk: the
+async def shift_day_rollups(conn: Any, sign: str, d: ModuleType = sqlite_dialect) -> None:
+    """Beside the import's shift of the other rollups, from the same rows (the chunk: the
     touched orders as stored now): "-" before they are written (the stored rows out), "+"
     after (the new rows in). Only a "-" can leave a group without orders or move a sharer's
     first day later, so it notes its rows' keys and sharers; after "+" those groups lose
     their rows if empty, those sharers' first days are looked up again in sharer_day (shifted
     by then), and the days on both sides count their customers again in buyer_day (one range
     of its key each). A chunk of new orders only (no "-") needs none of the clean-up."""
+    chunk, gone, moved = d.temp("chunk"), d.temp("gone"), d.temp("first_moved")
     await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS gone (day INTEGER, buyer_id TEXT, sku TEXT,"
-        " PRIMARY KEY (day, buyer_id, sku)) WITHOUT ROWID"
+        d.create_temp_keyed("gone", "day BIGINT, buyer_id TEXT, sku TEXT", "day, buyer_id, sku")
     )
-    await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS first_moved (sharer_id TEXT PRIMARY KEY) WITHOUT ROWID"
-    )
+    await conn.execute(d.create_temp_keyed("first_moved", "sharer_id TEXT", "sharer_id"))
     for into, select, where, key, sets in _DAY_SHIFTS:
         await conn.execute(
-            f"INSERT INTO {into} SELECT {select.format(s=sign)} FROM temp.chunk o WHERE {where}"
+            f"INSERT INTO {into} SELECT {select.format(s=sign)} FROM {chunk} o WHERE {where}"
             f" GROUP BY {key} ON CONFLICT({key}) DO UPDATE SET {sets}"
         )
     if sign == "-":
         await conn.execute(
-            "INSERT OR IGNORE INTO temp.gone SELECT day, buyer_id, sku FROM temp.chunk"
+            f"INSERT INTO {gone} SELECT day, buyer_id, sku FROM {chunk} WHERE true"
+            " ON CONFLICT DO NOTHING"  # WHERE: the upsert's parsing rule on SQLite
         )
         await conn.execute(
-            "INSERT OR IGNORE INTO temp.first_moved SELECT sharer_id FROM temp.chunk"
-            " WHERE valid_fen > 0"
+            f"INSERT INTO {moved} SELECT sharer_id FROM {chunk} WHERE valid_fen > 0"
+            " ON CONFLICT DO NOTHING"
         )
         return
-    days = "SELECT day FROM temp.chunk"
-    async with conn.execute("SELECT EXISTS (SELECT 1 FROM temp.gone)") as cursor:
+    days = f"SELECT day FROM {chunk}"
+    async with conn.execute(f"SELECT EXISTS (SELECT 1 FROM {gone})") as cursor:
         (out,) = await cursor.fetchone()
     if out:
-        days += " UNION SELECT day FROM temp.gone"
+        days += f" UNION SELECT day FROM {gone}"
         for sql in (
             "DELETE FROM buyer_day WHERE orders = 0 AND (day, buyer_id) IN"
-            " (SELECT day, buyer_id FROM temp.gone)",
-            "DELETE FROM order_day WHERE orders = 0 AND day IN (SELECT day FROM temp.gone)",
+            f" (SELECT day, buyer_id FROM {gone})",
+            f"DELETE FROM order_day WHERE orders = 0 AND day IN (SELECT day FROM {gone})",
             "DELETE FROM sku_day_total WHERE orders = 0 AND (day, sku) IN"
-            " (SELECT day, sku FROM temp.gone)",
-            "DELETE FROM sharer_first WHERE sharer_id IN (SELECT sharer_id FROM temp.first_moved)",
+            f" (SELECT day, sku FROM {gone})",
+            f"DELETE FROM sharer_first WHERE sharer_id IN (SELECT sharer_id FROM {moved})",
             "INSERT INTO sharer_first SELECT sharer_id, first FROM (SELECT m.sharer_id, (SELECT"
             " d.day FROM sharer_day d WHERE d.sharer_id = m.sharer_id AND d.orders > 0"
-            " ORDER BY d.day LIMIT 1) AS first FROM temp.first_moved m) WHERE first IS NOT NULL",
+            f" ORDER BY d.day LIMIT 1) AS first FROM {moved} m) AS f WHERE first IS NOT NULL",
         ):
             await conn.execute(sql)
     for sql in (
-        "INSERT INTO sharer_first SELECT sharer_id, MIN(day) FROM temp.chunk WHERE valid_fen > 0"
-        " GROUP BY sharer_id ON CONFLICT(sharer_id) DO UPDATE SET day = min(day, excluded.day)",
+        f"INSERT INTO sharer_first AS f SELECT sharer_id, MIN(day) FROM {chunk}"
+        " WHERE valid_fen > 0 GROUP BY sharer_id ON CONFLICT(sharer_id) DO UPDATE SET"
+        f" day = {d.least('f.day', 'excluded.day')}",
         "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
         f" WHERE b.day = order_day.day) WHERE day IN ({days})",
-        "DELETE FROM temp.gone",
-        "DELETE FROM temp.first_moved",
+        f"DELETE FROM {gone}",
+        f"DELETE FROM {moved}",
     ):
         await conn.execute(sql)

@@ -20,6 +20,10 @@ bench/RESULTS-import.md):
    each after the load.
 A rollup row exists while its group has at least one counted order (`orders` > 0);
 unattributed orders roll up under sharer ''.
+
+That is the SQLite path. On PostgreSQL the import is storage/order_import_pg.py (COPY into a
+typed staging table, every row validated by the domain's parse_orders, set-based merge);
+Orders.import_table picks the path by the store's dialect, here and nowhere else.
 """
 
 from __future__ import annotations
@@ -28,28 +32,24 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 import aiosqlite
 
 from bot.domain.gc_pause import gc_paused
-from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED, RowError
+from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
 from bot.domain.tables import Table, map_headers
-from storage import audit, order_sql
+from storage import dialect, order_import_pg, order_sql
 from storage.db import Database, to_ts
+from storage.dialect import sqlite as sqlite_dialect
+from storage.order_sql import ROLLUPS, OrderImport
 from storage.prefetch import Readahead
 
+__all__ = ["ROLLUPS", "OrderImport", "Orders"]
+
 log = logging.getLogger(__name__)
-ROLLUPS = {
-    "sharer_day": ("sharer_id", "day"),
-    "sharer_month": ("sharer_id", "month"),
-    "sku_day": ("sku", "day", "sharer_id"),
-}
-# Rollups kept by the import beside ROLLUPS: keys, which orders count, and how `orders` counts.
-_EXTRA = {"creator_sales": (("creator",), "creator <> ''", "COUNT(*)")}
-_SHIFTED = {**{t: (k, "1", "SUM(valid_fen > 0)") for t, k in ROLLUPS.items()}, **_EXTRA}
+_SHIFTED = order_sql.SHIFTED
 # The same groups, spelled so that SQLite walks the covering index orders_sharer_month in
 # order instead of sorting (a day lies in one month).
 _GROUP_BY = {
@@ -67,24 +67,6 @@ _HOLD = 0.15
 _CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 2_000, 1_000, 20_000
 _BATCH = 20_000  # rows staged (and, into an empty table, converted) at a time
 _CACHE_KIB = 256 * 1024  # page cache for the import's span: the B-trees stay in memory
-
-
-@dataclass(slots=True)
-class OrderImport:
-    """What one import did; `errors` and `duplicates` are by line, in file order."""
-
-    read: int
-    new: int
-    updated: int
-    unchanged: int
-    errors: list[RowError]
-    duplicates: list[tuple[int, str]]  # (line, order_id) replaced by a later row
-    unbound: list[str]  # sharer ids in the file with no bound Telegram account
-    import_id: int | None
-
-    @property
-    def rejected(self) -> int:
-        return len(self.errors)
 
 
 class Orders:
@@ -114,9 +96,15 @@ class Orders:
         cols = map_headers(table.headers, ORDER_ALIASES, set(ORDER_REQUIRED))
         present = [f for f in ORDER_ALIASES if f in cols]
         record = (actor_id, filename, file_hash)
+        if dialect.of(self.db).NAME == "postgresql":
+            async with self._lock:
+                # The rollups move by the one shift both paths share (looked up when called).
+                return await order_import_pg.import_table(
+                    self.db, table, cols, present, tz, now, progress, record,
+                    lambda conn, sign: _shift(conn, sign), batch=_BATCH,
+                )  # fmt: skip
         async with self._lock, self.db.sibling() as side:
-            await side.conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-            await side.conn.execute("PRAGMA temp_store = MEMORY")  # temp tables, sorts
+            await sqlite_dialect.session_memory(side.conn, _CACHE_KIB)
             # Checkpoints after each chunk, outside its transaction (see _write).
             await _val(side.conn, "PRAGMA wal_autocheckpoint = 0")  # answers with a row
             try:
@@ -196,19 +184,21 @@ class Orders:
                 f" GROUP BY {k} HAVING {count} > 0"
             )
         if extra:
-            week = order_sql.week_of("day")
+            valid = "COUNT(*) FILTER (WHERE valid_fen > 0)"
             fresh["sharer_week"] = (
-                f"SELECT sharer_id, {week} AS week, SUM(valid_fen), SUM(valid_fen > 0) FROM"
-                " orders GROUP BY sharer_id, week HAVING SUM(valid_fen > 0) > 0"
+                f"SELECT sharer_id, week, SUM(valid_fen), {valid} FROM (SELECT sharer_id,"
+                f" {dialect.of(self.db).iso_week('day')} AS week, valid_fen FROM orders) AS o"
+                f" GROUP BY sharer_id, week HAVING {valid} > 0"
             )
         drift = {}
         for table, sql in fresh.items():
             stored = f"SELECT * FROM {table}"
+            # Each difference on its own: SQLite has no parentheses around a compound SELECT.
             drift[table] = int(
                 await self.db.fetchval(
-                    f"SELECT count(*) FROM (SELECT * FROM ({sql}) EXCEPT SELECT * FROM"
-                    f" ({stored}) UNION ALL SELECT * FROM ({stored}) EXCEPT SELECT * FROM"
-                    f" ({sql}))"
+                    f"SELECT (SELECT count(*) FROM (SELECT * FROM ({sql}) AS f EXCEPT"
+                    f" SELECT * FROM {table}) AS a) + (SELECT count(*) FROM ({stored} EXCEPT"
+                    f" SELECT * FROM ({sql}) AS f) AS b)"
                 )
             )
         return drift
@@ -224,31 +214,6 @@ async def _rows(conn: aiosqlite.Connection, sql: str, params: Any = ()) -> list[
     async with conn.execute(sql, params) as cursor:
         cursor.row_factory = None  # plain tuples
         return list(await cursor.fetchall())
-
-
-async def _record(
-    conn: aiosqlite.Connection,
-    r: OrderImport,
-    now: datetime,
-    actor_id: int | None,
-    filename: str,
-    file_hash: str,
-) -> int:
-    counts = {
-        "read": r.read, "new": r.new, "updated": r.updated, "unchanged": r.unchanged,
-        "rejected": r.rejected,
-    }  # fmt: skip
-    cursor = await conn.execute(
-        "INSERT INTO imports (kind, filename, file_hash, actor_id, at, read, new, updated,"
-        " unchanged, rejected) VALUES ('orders', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (filename, file_hash, actor_id, to_ts(now), *counts.values()),
-    )
-    import_id = int(cursor.lastrowid or 0)
-    await audit.record(
-        conn, at=now, actor_id=actor_id, action="import", entity="orders",
-        entity_id=import_id, after={"filename": filename, **counts},
-    )  # fmt: skip
-    return import_id
 
 
 async def _unbound(conn: aiosqlite.Connection, bulk: bool) -> list[str]:
@@ -289,7 +254,7 @@ async def _bulk(
         r.duplicates += [tuple(row) for row in await _rows(conn, order_sql.REPLACED_SQL)]
         r.duplicates.sort()
     r.unbound = await _unbound(conn, True)
-    r.import_id = await _record(conn, r, now, *record)
+    r.import_id = await order_sql.record_import(conn, r, now, *record)
 
 
 async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
@@ -340,7 +305,7 @@ async def _write(
             r.new, r.updated = r.new + new, r.updated + touched - new
             if hi == last:
                 r.unchanged = kept - r.new - r.updated
-                r.import_id = await _record(tx, r, now, *record)
+                r.import_id = await order_sql.record_import(tx, r, now, *record)
         took = time.perf_counter() - started  # the commit too: it writes the pages out
         log.debug("import: %d orders up to %s written in %.3f s", touched, hi, took)
         # The chunk's pages copied into the database file here, on the import's own thread,
@@ -373,7 +338,9 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) 
     """Write the new and changed rows of one chunk; (new, new + updated)."""
     await conn.execute("DELETE FROM temp.touched")
     await conn.execute(_TOUCHED_SQL, span)
-    async with conn.execute("SELECT count(*), total(is_new) FROM temp.touched") as cursor:
+    async with conn.execute(
+        "SELECT count(*), COALESCE(SUM(is_new), 0) FROM temp.touched"
+    ) as cursor:
         touched, new = await cursor.fetchone()
     await conn.execute(_REFRESH_FP_SQL, span)
     if not touched:
@@ -391,25 +358,10 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) 
     return int(new), int(touched)
 
 
-async def _shift(conn: aiosqlite.Connection, sign: str) -> None:
-    """Move the rollups by the touched orders as stored now; a group left without a counted
-    order loses its row (only the touched orders' groups are looked at)."""
-    # The chunk's stored rows once, read by every rollup below in turn.
-    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS chunk AS SELECT * FROM orders WHERE 0")
-    await conn.execute("DELETE FROM temp.chunk")
-    await conn.execute(
-        "INSERT INTO temp.chunk SELECT o.* FROM temp.touched i JOIN orders o"
-        " ON o.order_id = i.order_id"
-    )
-    for table, (keys, where, count) in _SHIFTED.items():
-        k = ", ".join(keys)
-        await conn.execute(
-            f"INSERT INTO {table} ({k}, valid_fen, orders)"
-            f" SELECT {k}, {sign}SUM(valid_fen), {sign}{count} FROM temp.chunk"
-            f" WHERE {where} GROUP BY {k} ON CONFLICT({k}) DO UPDATE SET"
-            " valid_fen = valid_fen + excluded.valid_fen, orders = orders + excluded.orders"
-        )
-        await conn.execute(
-            f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM temp.chunk)"
-        )
-    await order_sql.shift_day_rollups(conn, sign)
+async def _shift(conn: Any, sign: str) -> None:
+    """Move the rollups by the touched orders (the import's temp table `touched`) as stored
+    now (order_sql.shift_rollups), on either store: a transaction's connection names its
+    Database on PostgreSQL."""
+    d = dialect.of(getattr(conn, "db", None))
+    await order_sql.chunk_stored(conn, d, d.temp("touched"))
+    await order_sql.shift_rollups(conn, sign, d)

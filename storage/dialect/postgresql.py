@@ -143,3 +143,16 @@ async def indexes_suspended(conn: Any, table: str) -> AsyncIterator[None]:
     yield
     for _, sql in indexes:
         await conn.execute(sql)
+
+
+def create_temp_keyed(name: str, columns: str, key: str) -> str:
+    """CREATE, unless it exists, a temporary table with a primary key, living until the
+    session ends (a sibling connection discards its temp tables when it goes back)."""
+    return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({key}))"
+
+
+async def session_memory(conn: Any, kib: int) -> None:
+    """Room for one connection's long work (an import's staging, a report's sort): the memory
+    a sort or hash may take before it spills to disk. The pool resets it (RESET ALL) when
+    the connection goes back."""
+    await conn.execute(f"SET work_mem = '{int(kib)}kB'")

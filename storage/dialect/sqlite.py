@@ -128,3 +128,16 @@ async def indexes_suspended(conn: Any, table: str) -> AsyncIterator[None]:
     yield
     for _, sql in indexes:
         await conn.execute(sql)
+
+
+def create_temp_keyed(name: str, columns: str, key: str) -> str:
+    """CREATE, unless it exists, a temporary table kept in its key's order, living until the
+    connection closes."""
+    return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({key})) WITHOUT ROWID"
+
+
+async def session_memory(conn: Any, kib: int) -> None:
+    """Room for one connection's long work (an import's staging, a report's sort): SQLite's
+    page cache, and temp tables and sorts in memory."""
+    await conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+    await conn.execute("PRAGMA temp_store = MEMORY")

@@ -1,0 +1,253 @@
+"""The order import on PostgreSQL (storage/orders.py picks it by the store's dialect).
+
+1. A worker thread reads the file in batches: each mapped cell stripped and the row's raw-cell
+   hash (order_sql.hashed, as on SQLite), then the domain's parse_orders over the batch: the
+   one validator, for every row, on this store (SQLite's SQL fast path is checked against it
+   instead). Valid rows become typed tuples (Unix seconds, the local month and day, fen,
+   valid fen) and go into a session temp table by COPY (dialect.bulk_load) while the worker
+   validates the next batch.
+2. One order id listed twice: the later valid line wins (DISTINCT ON into pg_temp.incoming,
+   keyed by order id); the lines it replaced are reported, with those parse_orders replaced
+   inside a batch.
+3. The merge, set-based, in transactions of consecutive order ids sized to hold the writer
+   lock about _HOLD seconds (as on SQLite, so that the bot's writes take turns with a long
+   import): the chunk's new and changed rows are found by comparing columns, the rollups move
+   by the stored rows' contribution out and the new rows' in (order_sql.shift_rollups), and
+   the orders table's row triggers rest meanwhile (they would count the rows a second time).
+   Every commit leaves orders and rollups consistent; an interrupted import run again finds
+   what was written unchanged and goes on. The import is recorded with the last chunk.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime, tzinfo
+from functools import partial
+from typing import Any, NamedTuple
+
+from bot.domain.gc_pause import gc_paused
+from bot.domain.orders import RowError, parse_orders
+from bot.domain.tables import Table
+from storage import order_sql
+from storage.db import to_ts
+from storage.dialect import postgresql as d
+from storage.order_sql import ORDER_COLUMNS, SAME, OrderImport
+from storage.prefetch import Readahead
+
+log = logging.getLogger(__name__)
+Shift = Callable[[Any, str], Awaitable[None]]
+
+_BATCH = 20_000  # rows validated and copied at a time
+# The writer lock is held about _HOLD seconds a chunk; readers never wait (MVCC).
+_HOLD = 0.5
+_CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 20_000, 5_000, 200_000
+_WORK_MEM_KIB = 256 * 1024  # the dedupe's sort of a few million rows in memory
+
+_STAGED = ("line", *ORDER_COLUMNS, "raw_fp")
+_INTS = {"line", "paid_at", "month", "day", "quantity", "amount_fen", "refund_fen", "valid_fen",
+         "raw_fp"}  # fmt: skip
+_TEXT = 'TEXT COLLATE "C"'  # byte order, as orders' keys (chunk ranges compare them)
+_STAGED_DDL = ", ".join(f"{c} {'BIGINT' if c in _INTS else _TEXT} NOT NULL" for c in _STAGED)
+
+_IN_CHUNK = "i.order_id > ? AND i.order_id <= ?"
+_TOUCHED = (
+    "INSERT INTO pg_temp.touched SELECT i.order_id, CASE WHEN o.order_id IS NULL THEN 1 ELSE 0"
+    " END FROM pg_temp.incoming i LEFT JOIN orders o ON o.order_id = i.order_id"
+    f" WHERE {_IN_CHUNK} AND (o.order_id IS NULL OR NOT ({SAME}))"
+)
+# An unchanged row written differently takes the new raw-cell hash (a copy of this database
+# into SQLite skips it on the next import there); no trigger watches raw_fp.
+_REFRESH_FP = (
+    "UPDATE orders SET raw_fp = i.raw_fp FROM pg_temp.incoming i"
+    f" WHERE orders.order_id = i.order_id AND orders.raw_fp <> i.raw_fp AND {_IN_CHUNK}"
+)
+_UPSERT = (
+    f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}, raw_fp, imported_at)"
+    f" SELECT {', '.join(f'i.{c}' for c in ORDER_COLUMNS)}, i.raw_fp, CAST(? AS BIGINT)"
+    " FROM pg_temp.touched t JOIN pg_temp.incoming i ON i.order_id = t.order_id"
+    " ON CONFLICT (order_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in (*ORDER_COLUMNS[1:], "raw_fp", "imported_at"))
+)
+_NEXT_BOUND = (
+    "SELECT order_id FROM pg_temp.incoming WHERE order_id > ? ORDER BY order_id LIMIT 1 OFFSET ?"
+)
+
+
+class _Batch(NamedTuple):
+    rows: list[tuple[Any, ...]]  # typed, in _STAGED's order
+    errors: list[RowError]
+    duplicates: list[tuple[int, str]]  # replaced within the batch
+    read: int
+
+
+def _validated(
+    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
+) -> Iterator[_Batch]:
+    """The table's rows in batches of `size`, each validated by parse_orders."""
+    width = len(present) + 2
+    days: dict[int, tuple[int, int] | None] = {}  # UTC hour: its local (month, day), if one
+    for flat in order_sql.hashed(table, cols, present, tz, size):
+        lines = [(flat[i], flat[i + 2 : i + width]) for i in range(0, len(flat), width)]
+        hashes = dict(zip(flat[0::width], flat[1::width], strict=True))
+        # order_id is the first mapped field, stripped already.
+        ids = [(line, cells[0]) for line, cells in lines]
+        parsed = parse_orders(Table(present, table.header_line, partial(iter, lines)), tz)
+        bad = {e.line for e in parsed.errors}
+        last = {order_id: line for line, order_id in ids if line not in bad}
+        rows = []
+        for r in parsed.rows:
+            line = last[r.order_id]
+            ts = int(r.paid_at.timestamp())
+            hour = ts // 3600
+            md = days.get(hour, False)
+            if md is False:
+                md = days[hour] = _hour_day(hour, tz)
+            if md is None:  # the local day changes within this UTC hour
+                day = order_sql.stored_day(ts, tz)
+                md = (day // 100, day)
+            rows.append(
+                (line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
+                 r.quantity, r.amount_fen, r.refund_fen, r.status, r.valid_fen, r.creator,
+                 hashes[line])
+            )  # fmt: skip
+        yield _Batch(rows, parsed.errors, parsed.duplicates, len(lines))
+
+
+def _hour_day(hour: int, tz: tzinfo) -> tuple[int, int] | None:
+    first = order_sql.stored_day(hour * 3600, tz)
+    if order_sql.stored_day(hour * 3600 + 3599, tz) != first:
+        return None
+    return first // 100, first
+
+
+async def import_table(
+    db: Any,
+    table: Table,
+    cols: dict[str, int],
+    present: list[str],
+    tz: tzinfo,
+    now: datetime,
+    progress: Callable[[int], None] | None,
+    record: tuple[int | None, str, str],
+    shift: Shift,
+    *,
+    batch: int = _BATCH,
+) -> OrderImport:
+    """Orders.import_table on PostgreSQL (same contract). `shift(conn, sign)` moves the
+    rollups by the orders pg_temp.touched lists, as stored when it is called."""
+    async with db.sibling() as side:
+        conn = side.conn
+        await d.session_memory(conn, _WORK_MEM_KIB)
+        await conn.execute(f"CREATE TEMP TABLE staged ({_STAGED_DDL})")
+        errors: list[RowError] = []
+        duplicates: list[tuple[int, str]] = []
+        read = 0
+        with gc_paused():  # batches of a hundred thousand young containers
+            async with Readahead(_validated(table, cols, present, tz, batch)) as reader:
+                reader.ahead()
+                while part := await reader.next():
+                    reader.ahead()  # the worker validates the next batch meanwhile
+                    if part.rows:
+                        await d.bulk_load(conn, "pg_temp.staged", _STAGED, part.rows)
+                    errors += part.errors
+                    duplicates += part.duplicates
+                    read += part.read
+                    if progress is not None:
+                        progress(read + len(table.rejected))
+        rejected = list(table.rejected)  # rows that did not fit the header
+        if not read:
+            return OrderImport(len(rejected), 0, 0, 0, rejected, [], [], None)
+        errors = sorted(errors + rejected, key=lambda e: e.line)
+        result = OrderImport(read + len(rejected), 0, 0, 0, errors, duplicates, [], None)
+        incoming = await _dedupe(side, result)
+        result.unbound = [
+            row[0]
+            for row in await side.fetchall(
+                "SELECT DISTINCT sharer_id FROM pg_temp.incoming WHERE sharer_id <> '' EXCEPT"
+                " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1"
+            )
+        ]
+        await _write(side, result, now, incoming, record, shift)
+        return result
+
+
+async def _dedupe(side: Any, result: OrderImport) -> int:
+    """pg_temp.incoming: one row per order id, the file's last valid line; the lines it
+    replaced join result.duplicates. Its row count."""
+    conn = side.conn
+    await conn.execute(
+        "CREATE TEMP TABLE incoming AS SELECT DISTINCT ON (order_id) * FROM pg_temp.staged"
+        " ORDER BY order_id, line DESC"
+    )
+    await conn.execute("ALTER TABLE pg_temp.incoming ADD PRIMARY KEY (order_id)")
+    await conn.execute("ANALYZE pg_temp.incoming")
+    staged = int(await side.fetchval("SELECT count(*) FROM pg_temp.staged"))
+    incoming = int(await side.fetchval("SELECT count(*) FROM pg_temp.incoming"))
+    if incoming < staged:
+        result.duplicates += [
+            (row[0], row[1])
+            for row in await side.fetchall(
+                "SELECT s.line, s.order_id FROM pg_temp.staged s JOIN pg_temp.incoming i"
+                " ON i.order_id = s.order_id WHERE s.line <> i.line"
+            )
+        ]
+    result.duplicates.sort()
+    await conn.execute("DROP TABLE pg_temp.staged")
+    await conn.execute(f"CREATE TEMP TABLE touched (order_id {_TEXT} PRIMARY KEY, is_new BIGINT)")
+    return incoming
+
+
+async def _write(
+    side: Any,
+    r: OrderImport,
+    now: datetime,
+    incoming: int,
+    record: tuple[int | None, str, str],
+    shift: Shift,
+) -> None:
+    """Write pg_temp.incoming's new and changed rows in chunks of consecutive order ids."""
+    now_ts = to_ts(now)
+    last = await side.fetchval("SELECT max(order_id) FROM pg_temp.incoming")
+    lo, size = "", _CHUNK_FIRST  # order ids are never empty
+    while True:
+        hi = last
+        if last is not None:
+            hi = await side.fetchval(_NEXT_BOUND, (lo, size - 1)) or last
+        async with side.transaction() as tx:
+            started = time.perf_counter()
+            if hi is not None:
+                new, touched = await _merge(tx, now_ts, lo, hi, size, shift)
+                r.new, r.updated = r.new + new, r.updated + touched - new
+            if hi == last:
+                r.unchanged = incoming - r.new - r.updated
+                r.import_id = await order_sql.record_import(tx, r, now, *record)
+        took = time.perf_counter() - started
+        log.debug("import: orders up to %s written in %.3f s", hi, took)
+        if hi == last:
+            return
+        size = max(_CHUNK_MIN, min(_CHUNK_MAX, int(size * min(2.0, _HOLD / max(took, 0.001)))))
+        lo = hi
+
+
+async def _merge(
+    conn: Any, now_ts: int, lo: str, hi: str, size: int, shift: Shift
+) -> tuple[int, int]:
+    """Write the new and changed rows of one chunk; (new, new + updated)."""
+    await conn.execute("TRUNCATE pg_temp.touched")
+    await conn.execute(_TOUCHED, (lo, hi))
+    async with conn.execute(
+        "SELECT count(*), COALESCE(SUM(is_new), 0) FROM pg_temp.touched"
+    ) as cursor:
+        touched, new = (int(x) for x in await cursor.fetchone())
+    if touched < size:  # some rows of the chunk are stored unchanged
+        await conn.execute(_REFRESH_FP, (lo, hi))
+    if not touched:
+        return 0, 0
+    async with d.triggers_suspended(conn, ("orders",)):
+        if touched > new:  # new orders have no stored contribution to take out
+            await shift(conn, "-")
+        await conn.execute(_UPSERT, (now_ts,))
+        await shift(conn, "+")
+    return new, touched

@@ -40,27 +40,37 @@ if _server.startswith(("postgresql://", "postgres://")) and not os.environ.get("
 
 # The fixtures that open the bot's store: a test using one of them gets its own database.
 _STORE_FIXTURES = frozenset({"settings", "services", "bot"})
+# Fixtures that name their store whatever CREWBOT_TEST_STORE says (tests.pg's).
+_EXPLICIT_FIXTURES = frozenset(
+    {"any_db", "sqlite_db", "pg_db", "pg_url", "pg_empty_url", "pg_migrated_url", "pg_template"}
+)
 
 
 def pytest_report_header() -> str:
     return f"crewbot store: {STORE} (CREWBOT_TEST_STORE)"
 
 
+def picks_its_store(fixturenames: list[str], path: Path) -> bool:
+    """A test that runs the same whatever CREWBOT_TEST_STORE says: it uses none of the bot's
+    store fixtures and opens its databases itself (a storage test on a SQLite file, tests.pg's
+    fixtures). e2e tests without those fixtures may still start the bot on the configured
+    store (a subprocess, their own settings), so they count as using it."""
+    names = set(fixturenames)
+    if names & _STORE_FIXTURES:
+        return False
+    return "e2e" not in path.parts or bool(names & _EXPLICIT_FIXTURES)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if STORE == "sqlite":
-        return
     for item in items:
+        # CI's PostgreSQL pass leaves these out (-m "not store_explicit"): the first pass ran
+        # them already, on the stores they name.
+        if picks_its_store(getattr(item, "fixturenames", []), item.path):
+            item.add_marker(pytest.mark.store_explicit)
         marker = item.get_closest_marker("sqlite_only")
-        if marker is not None:
+        if STORE != "sqlite" and marker is not None:
             why = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
-
-
-def _uses_the_store(request: pytest.FixtureRequest) -> bool:
-    if _STORE_FIXTURES & set(request.fixturenames):
-        return True
-    # e2e tests that start the bot themselves (subprocesses, their own settings) read it too.
-    return "e2e" in request.node.path.parts
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +92,7 @@ def _clean_env(
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    if STORE == "postgresql" and _uses_the_store(request):
+    if STORE == "postgresql" and not picks_its_store(request.fixturenames, request.node.path):
         monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("pg_migrated_url"))
 
 

@@ -2,12 +2,12 @@
 process, on one PostgreSQL database, same stand-in, same run.
 
     .venv/bin/python bench/bench_processes.py [--chats 300] [--per-chat 8] [--rounds 2] \
-        [--processes 1,3] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+        [--processes 1,3] [--connections 40] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
 
 Each process runs in webhook mode behind tests/balancer.py's round-robin balancer; the Bot
 API stand-in delivers the updates as Telegram does (a queue per chat, the next update of a
-chat once the previous one was answered, up to 40 connections at once: setWebhook's
-default max_connections). `--chats` people each send `--per-chat` commands at once, half
+chat once the previous one was answered, up to `--connections` at once: setWebhook's
+default max_connections is 40). `--chats` people each send `--per-chat` commands at once, half
 /help and half /me (a lookup of their sharer): the clock runs from the first update queued
 to the last answer stored. Every configuration gets a fresh migrated database and is warmed
 up first (every person's first message, which upserts them). Configurations alternate for
@@ -50,9 +50,11 @@ def _pg_server():  # type: ignore[no-untyped-def]
     return module
 
 
-async def one_run(server: str, template: str, processes: int, chats: int, per_chat: int) -> dict:
+async def one_run(
+    server: str, template: str, processes: int, chats: int, per_chat: int, connections: int
+) -> dict:
     url = await create_database(server, template)
-    api = WebhookBotAPI(bot_username="crewbot_bot", max_connections=40)
+    api = WebhookBotAPI(bot_username="crewbot_bot", max_connections=connections)
     people = range(PEOPLE, PEOPLE + chats)
     for person in people:
         api.user(person, f"P{person}", started=True)
@@ -117,6 +119,7 @@ async def main() -> int:
     parser.add_argument("--per-chat", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--processes", default="1,3")
+    parser.add_argument("--connections", type=int, default=40, help="setWebhook's max_connections")
     parser.add_argument("--pg", help="a PostgreSQL server's maintenance database URL")
     args = parser.parse_args()
     counts = [int(n) for n in args.processes.split(",")]
@@ -134,7 +137,9 @@ async def main() -> int:
         try:
             for round_no in range(args.rounds):
                 for processes in counts:
-                    run = await one_run(server, template, processes, args.chats, args.per_chat)
+                    run = await one_run(
+                        server, template, processes, args.chats, args.per_chat, args.connections
+                    )
                     print(f"round {round_no + 1}: {json.dumps(run)}", flush=True)
                     if run["updates_per_s"] > best.get(processes, {}).get("updates_per_s", 0):
                         best[processes] = run

@@ -334,7 +334,12 @@ async def bot_cluster(
 async def _stop(process: Any) -> None:
     if process.returncode is None:
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 30)
+        try:
+            await asyncio.wait_for(process.wait(), 60)
+        except TimeoutError:
+            process.kill()  # its log says where it hung
+            await process.wait()
+            raise
 
 
 async def listening(bots: list[BotProcess], timeout: float = 60) -> None:

@@ -46,6 +46,7 @@ _CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 20_000, 5_000, 200_000
 _WORK_MEM_KIB = 256 * 1024  # the dedupe's sort of a few million rows in memory
 
 _STAGED = ("line", *ORDER_COLUMNS, "raw_fp")
+_STORED_TEXT = {"order_id", "sharer_id", "buyer_id", "sku", "product", "creator"}
 _INTS = {"line", "paid_at", "month", "day", "quantity", "amount_fen", "refund_fen", "valid_fen",
          "raw_fp"}  # fmt: skip
 _TEXT = 'TEXT COLLATE "C"'  # byte order, as orders' keys (chunk ranges compare them)
@@ -88,8 +89,12 @@ def _validated(
     """The table's rows in batches of `size`, each validated by parse_orders."""
     width = len(present) + 2
     days: dict[int, tuple[int, int] | None] = {}  # UTC hour: its local (month, day), if one
+    texts = [i for i, f in enumerate(present) if f in _STORED_TEXT]
     for flat in order_sql.hashed(table, cols, present, tz, size):
         lines = [(flat[i], flat[i + 2 : i + width]) for i in range(0, len(flat), width)]
+        held = set() if table.nul_free else _nul_rows(lines, texts)
+        if held:
+            lines = [(line, cells) for line, cells in lines if line not in held]
         hashes = dict(zip(flat[0::width], flat[1::width], strict=True))
         # order_id is the first mapped field, stripped already.
         ids = [(line, cells[0]) for line, cells in lines]
@@ -112,7 +117,22 @@ def _validated(
                  r.quantity, r.amount_fen, r.refund_fen, r.status, r.valid_fen, r.creator,
                  hashes[line])
             )  # fmt: skip
-        yield _Batch(rows, parsed.errors, parsed.duplicates, len(lines))
+        errors = parsed.errors
+        if held:
+            errors = sorted(
+                errors + [RowError(n, "nul_character") for n in sorted(held)], key=_line
+            )
+        yield _Batch(rows, errors, parsed.duplicates, len(lines) + len(held))
+
+
+def _nul_rows(lines: list[tuple[int, list[str]]], texts: list[int]) -> set[int]:
+    """Lines with a NUL character in a cell stored as text: PostgreSQL's text cannot hold
+    one (SQLite's can). Refused by line, before the domain sees them."""
+    return {line for line, cells in lines if any("\x00" in cells[i] for i in texts)}
+
+
+def _line(error: RowError) -> int:
+    return error.line
 
 
 def _hour_day(hour: int, tz: tzinfo) -> tuple[int, int] | None:

@@ -58,9 +58,11 @@ async def test_replies_go_first_while_a_broadcast_drains(
         await application.stop(app)
         await api.stop()
     assert sorted(answered) == ASKING
-    assert max(answered.values()) < 1.0, answered
+    # Behind the broadcast they would wait a minute (1,940 DMs at 30/s); the margin is for a
+    # shared machine's noise, not for the limiter.
+    assert max(answered.values()) < 2.0, answered
     assert api.throttled == [] and api.busiest_window() <= 30
-    assert drained >= 20  # the broadcast goes on beside them at most of its pace
+    assert drained >= 10  # the broadcast goes on beside them, near its pace
 
 
 async def test_bulk_waits_for_replies_and_leaves_room() -> None:

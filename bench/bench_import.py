@@ -13,6 +13,10 @@
     validate in SQL (slow rows by the domain parser), upsert, rollups, audit, report) into a
     fresh database whose roster was imported first;
 (3) ours again: re-import of the unchanged file.
+With `--store postgresql --url postgresql://…` each round also runs (2) and (3) on
+PostgreSQL (storage/order_import_pg.py: COPY into staging, every row through the domain's
+parser, set-based merge) in a fresh database made on that server and dropped afterwards, and
+compares it with the SQLite path of the same round (issue 13: goal ≥ 2×).
 Figures are rows/s of wall time; the machine is shared and noisy, so compare the ratios. Each
 run starts after os.sync(), so that the kernel writing back the previous run's pages (hundreds
 of MB) does not land in the next one's time.
@@ -31,7 +35,11 @@ import sqlite3
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 from bot.config import load_settings
 from bot.imports import import_file
@@ -83,8 +91,10 @@ def baseline(data: bytes, path: Path) -> tuple[int, float]:
     return len(rows), time.perf_counter() - started
 
 
-async def ours(data: bytes, name: str, roster: bytes, path: Path) -> tuple[float, float, str]:
-    settings = load_settings(telegram_bot_token="1:bench", database_path=path)
+async def ours(
+    data: bytes, name: str, roster: bytes, path: Path, url: str | None = None
+) -> tuple[float, float, str]:
+    settings = load_settings(telegram_bot_token="1:bench", database_path=path, database_url=url)
     services = await Services.create(settings)
     try:
         await import_file(services, "sharers", roster, "roster.csv", actor_id=None)
@@ -102,18 +112,51 @@ async def ours(data: bytes, name: str, roster: bytes, path: Path) -> tuple[float
         await services.close()
 
 
+async def _admin(server: str, sql: str) -> None:
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def on_postgresql(data: bytes, name: str, roster: bytes, server: str) -> tuple[float, float, str]:
+    """(2) and (3) in a fresh database on the server, dropped afterwards."""
+    db = f"crewbot_bench_{uuid.uuid4().hex[:10]}"
+    parts = urlsplit(server)
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+    asyncio.run(_admin(server, f"CREATE DATABASE {db}"))
+    try:
+        return asyncio.run(ours(data, name, roster, Path("unused"), url))
+    finally:
+        asyncio.run(_admin(server, f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=Path, required=True)
     parser.add_argument("--roster", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are reported")
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: the PostgreSQL path too, against the SQLite path",
+    )
+    parser.add_argument("--url", help="the PostgreSQL server (postgresql://user@host:port/db)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip (1)")
     args = parser.parse_args()
+    if args.store == "postgresql" and not args.url:
+        parser.error("--store postgresql needs --url")
     data, roster = args.orders.read_bytes(), args.roster.read_bytes()
-    bases, firsts, agains = [], [], []
+    bases, firsts, agains, pg_firsts, pg_agains = [], [], [], [], []
+    rows = data.count(b"\n") - 1
     for round_no in range(1, args.repeat + 1):
         with tempfile.TemporaryDirectory() as tmp:
-            rows, base = baseline(data, Path(tmp) / "baseline.sqlite3")
-            os.sync()  # the kernel's write-back of one run must not slow down the next
+            base = float("nan")
+            if not args.no_baseline:
+                rows, base = baseline(data, Path(tmp) / "baseline.sqlite3")
+                os.sync()  # the kernel's write-back of one run must not slow down the next
             first, again, summary = asyncio.run(
                 ours(data, args.orders.name, roster, Path(tmp) / "ours.sqlite3")
             )
@@ -126,6 +169,18 @@ def main() -> None:
             f"round {round_no}: baseline {base:6.2f} s, first import {first:6.2f} s"
             f" ({base / first:.2f}x), re-import {again:6.2f} s ({first / again:.2f}x)"
         )
+        if args.store == "postgresql":
+            os.sync()
+            pg_first, pg_again, summary = on_postgresql(data, args.orders.name, roster, args.url)
+            if round_no == 1:
+                print(summary)
+            pg_firsts.append(pg_first)
+            pg_agains.append(pg_again)
+            print(
+                f"round {round_no}: PostgreSQL first import {pg_first:6.2f} s"
+                f" ({first / pg_first:.2f}x the SQLite path), re-import {pg_again:6.2f} s"
+                f" ({again / pg_again:.2f}x)"
+            )
     base, first, again = (statistics.median(x) for x in (bases, firsts, agains))
     ratio = statistics.median(b / f for b, f in zip(bases, firsts, strict=True))
     speedup = statistics.median(f / a for f, a in zip(firsts, agains, strict=True))
@@ -136,11 +191,30 @@ def main() -> None:
     print(f"first import / baseline speed   {ratio:.2f}x  (target >= 1.1x; median of rounds)")
     print(f"re-import / first import speed  {speedup:.2f}x  (target >= 1.5x; median of rounds)")
     figures = [
-        dict(figure=f"first import, {rows:,} rows (rows/s)", value=round(rows / first),
-             baseline=round(rows / base), ratio=round(ratio, 2), goal="≥ 1.1×"),
         dict(figure=f"re-import, {rows:,} rows (rows/s)", value=round(rows / again),
              baseline=round(rows / first), ratio=round(speedup, 2), goal="≥ 1.5× the first"),
     ]  # fmt: skip
+    if not args.no_baseline:
+        figures.insert(0, dict(
+            figure=f"first import, {rows:,} rows (rows/s)", value=round(rows / first),
+            baseline=round(rows / base), ratio=round(ratio, 2), goal="≥ 1.1×",
+        ))  # fmt: skip
+    if args.store == "postgresql":
+        pg_first, pg_again = statistics.median(pg_firsts), statistics.median(pg_agains)
+        pg_ratio = statistics.median(f / p for f, p in zip(firsts, pg_firsts, strict=True))
+        pg_re = statistics.median(a / p for a, p in zip(agains, pg_agains, strict=True))
+        print(f"PostgreSQL, first    {pg_first:7.2f} s  {rows / pg_first:10,.0f} rows/s")
+        print(f"PostgreSQL, re-import {pg_again:6.2f} s  {rows / pg_again:10,.0f} rows/s")
+        print(f"PostgreSQL / SQLite path, first import   {pg_ratio:.2f}x  (target >= 2x)")
+        print(f"PostgreSQL / SQLite path, re-import      {pg_re:.2f}x")
+        figures += [
+            dict(figure=f"PostgreSQL first import, {rows:,} rows (rows/s)",
+                 value=round(rows / pg_first), baseline=round(rows / first),
+                 ratio=round(pg_ratio, 2), goal="≥ 2× the SQLite path"),
+            dict(figure=f"PostgreSQL re-import, {rows:,} rows (rows/s)",
+                 value=round(rows / pg_again), baseline=round(rows / again),
+                 ratio=round(pg_re, 2), goal="—"),
+        ]  # fmt: skip
     print(json.dumps({"bench": "bench_import", "rows": figures}, ensure_ascii=False))
 
 

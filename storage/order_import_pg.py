@@ -64,10 +64,13 @@ _REFRESH_FP = (
     "UPDATE orders SET raw_fp = i.raw_fp FROM pg_temp.incoming i"
     f" WHERE orders.order_id = i.order_id AND orders.raw_fp <> i.raw_fp AND {_IN_CHUNK}"
 )
-_UPSERT = (
+_INSERT = (
     f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}, raw_fp, imported_at)"
     f" SELECT {', '.join(f'i.{c}' for c in ORDER_COLUMNS)}, i.raw_fp, CAST(? AS BIGINT)"
-    " FROM pg_temp.touched t JOIN pg_temp.incoming i ON i.order_id = t.order_id"
+)
+_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM orders)"
+_UPSERT = (
+    f"{_INSERT} FROM pg_temp.touched t JOIN pg_temp.incoming i ON i.order_id = t.order_id"
     " ON CONFLICT (order_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in (*ORDER_COLUMNS[1:], "raw_fp", "imported_at"))
 )
@@ -131,6 +134,10 @@ def _nul_rows(lines: list[tuple[int, list[str]]], texts: list[int]) -> set[int]:
     return {line for line, cells in lines if any("\x00" in cells[i] for i in texts)}
 
 
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
 def _line(error: RowError) -> int:
     return error.line
 
@@ -163,7 +170,7 @@ async def import_table(
         await conn.execute(f"CREATE TEMP TABLE staged ({_STAGED_DDL})")
         errors: list[RowError] = []
         duplicates: list[tuple[int, str]] = []
-        read = 0
+        read, started = 0, time.perf_counter()
         with gc_paused():  # batches of a hundred thousand young containers
             async with Readahead(_validated(table, cols, present, tz, batch)) as reader:
                 reader.ahead()
@@ -181,7 +188,10 @@ async def import_table(
             return OrderImport(len(rejected), 0, 0, 0, rejected, [], [], None)
         errors = sorted(errors + rejected, key=lambda e: e.line)
         result = OrderImport(read + len(rejected), 0, 0, 0, errors, duplicates, [], None)
+        log.debug("import: %d rows validated and copied in %.3f s", read, _since(started))
+        started = time.perf_counter()
         incoming = await _dedupe(side, result)
+        log.debug("import: %d orders deduplicated in %.3f s", incoming, _since(started))
         result.unbound = [
             row[0]
             for row in await side.fetchall(
@@ -189,6 +199,12 @@ async def import_table(
                 " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1"
             )
         ]
+        if await side.fetchval(_EMPTY):
+            async with side.transaction() as tx:
+                if await side.fetchval(_EMPTY):  # still: another process may have imported
+                    await _bulk(tx, result, now, incoming, record)
+                    return result
+        await side.conn.execute("ANALYZE pg_temp.incoming")  # the merge's joins are planned
         await _write(side, result, now, incoming, record, shift)
         return result
 
@@ -202,7 +218,6 @@ async def _dedupe(side: Any, result: OrderImport) -> int:
         " ORDER BY order_id, line DESC"
     )
     await conn.execute("ALTER TABLE pg_temp.incoming ADD PRIMARY KEY (order_id)")
-    await conn.execute("ANALYZE pg_temp.incoming")
     staged = int(await side.fetchval("SELECT count(*) FROM pg_temp.staged"))
     incoming = int(await side.fetchval("SELECT count(*) FROM pg_temp.incoming"))
     if incoming < staged:
@@ -217,6 +232,20 @@ async def _dedupe(side: Any, result: OrderImport) -> int:
     await conn.execute("DROP TABLE pg_temp.staged")
     await conn.execute(f"CREATE TEMP TABLE touched (order_id {_TEXT} PRIMARY KEY, is_new BIGINT)")
     return incoming
+
+
+async def _bulk(
+    conn: Any, r: OrderImport, now: datetime, incoming: int, record: tuple[int | None, str, str]
+) -> None:
+    """Into an empty table, in one transaction: the rows in key order, the secondary index
+    built once at the end, every rollup by one GROUP BY (the triggers resting)."""
+    started = time.perf_counter()
+    async with d.triggers_suspended(conn, order_sql.RESTING), d.indexes_suspended(conn, "orders"):
+        await conn.execute(f"{_INSERT} FROM pg_temp.incoming i ORDER BY i.order_id", (to_ts(now),))
+        await order_sql.rebuild_rollups(conn, d)
+    r.new = incoming
+    r.import_id = await order_sql.record_import(conn, r, now, *record)
+    log.debug("import: %d orders loaded into an empty table in %.3f s", incoming, _since(started))
 
 
 async def _write(
@@ -244,7 +273,7 @@ async def _write(
                 r.unchanged = incoming - r.new - r.updated
                 r.import_id = await order_sql.record_import(tx, r, now, *record)
         took = time.perf_counter() - started
-        log.debug("import: orders up to %s written in %.3f s", hi, took)
+        log.debug("import: chunk of %d up to %s written in %.3f s", size, hi, took)
         if hi == last:
             return
         size = max(_CHUNK_MIN, min(_CHUNK_MAX, int(size * min(2.0, _HOLD / max(took, 0.001)))))
@@ -265,7 +294,7 @@ async def _merge(
         await conn.execute(_REFRESH_FP, (lo, hi))
     if not touched:
         return 0, 0
-    async with d.triggers_suspended(conn, ("orders",)):
+    async with d.triggers_suspended(conn, order_sql.RESTING):
         if touched > new:  # new orders have no stored contribution to take out
             await shift(conn, "-")
         await conn.execute(_UPSERT, (now_ts,))

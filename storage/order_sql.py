@@ -83,6 +83,10 @@ SHIFTED = {
 }
 
 
+# Tables whose triggers rest while the import shifts the rollups itself (shift_rollups).
+RESTING = ("orders", "sharer_day")
+
+
 @dataclass(slots=True)
 class OrderImport:
     """What one import did; `errors` and `duplicates` are by line, in file order."""
@@ -513,16 +517,59 @@ REFRESH_FP_SQL = (
 )
 
 
-async def rebuild_weeks(conn: aiosqlite.Connection) -> None:
+# The groups of SHIFTED, spelled so that SQLite walks the covering index orders_sharer_month
+# in order instead of sorting (a day lies in one month).
+_GROUP_BY = {
+    "sharer_day": "sharer_id, month, day",
+    "sharer_month": "sharer_id, month",
+    "sku_day": "day, sku, sharer_id",  # its key (migration 0008)
+    "creator_sales": "creator",
+}
+
+
+async def rebuild_rollups(conn: Any, d: ModuleType) -> None:
+    """Every rollup from the orders as stored, one GROUP BY each: after a load into an empty
+    table, with the triggers of orders and sharer_day resting."""
+    for table, (keys, where, count) in SHIFTED.items():
+        k = ", ".join(keys)
+        await conn.execute(f"DELETE FROM {table}")
+        await conn.execute(
+            f"INSERT INTO {table} ({k}, valid_fen, orders) SELECT {k}, SUM(valid_fen), {count}"
+            f" FROM orders WHERE {where} GROUP BY {_GROUP_BY[table]} HAVING {count} > 0"
+            f" ORDER BY {_GROUP_BY[table]}"  # the key's order: index pages filled in turn
+        )
+    await rebuild_weeks(conn, d)
+    await build_day_rollups(conn)
+
+
+async def rebuild_weeks(conn: Any, d: ModuleType = sqlite_dialect) -> None:
     """sharer_week from sharer_day, with the ISO week computed once per distinct day."""
     await conn.execute("DELETE FROM sharer_week")
     await conn.execute(
-        f"CREATE TEMP TABLE day_week AS SELECT day, {week_of('day')} AS week"
-        " FROM (SELECT DISTINCT day FROM sharer_day)"
+        f"CREATE TEMP TABLE day_week AS SELECT day, {d.iso_week('day')} AS week"
+        " FROM (SELECT DISTINCT day FROM sharer_day) AS x"
     )
     await conn.execute(
         "INSERT INTO sharer_week SELECT d.sharer_id, w.week, SUM(d.valid_fen), SUM(d.orders)"
-        " FROM sharer_day d JOIN temp.day_week w ON w.day = d.day GROUP BY d.sharer_id, w.week"
+        f" FROM sharer_day d JOIN {d.temp('day_week')} w ON w.day = d.day"
+        " GROUP BY d.sharer_id, w.week"
+    )
+
+
+async def shift_weeks(conn: Any, sign: str, d: ModuleType) -> None:
+    """sharer_week by the chunk's orders, as the triggers on sharer_day would move it when
+    they rest: sharer_week is sharer_day summed by ISO week."""
+    chunk, count = d.temp("chunk"), "COUNT(*) FILTER (WHERE valid_fen > 0)"
+    await conn.execute(
+        f"INSERT INTO sharer_week AS t (sharer_id, week, valid_fen, orders) SELECT sharer_id,"
+        f" week, {sign}SUM(valid_fen), {sign}{count} FROM (SELECT sharer_id,"
+        f" {d.iso_week('day')} AS week, valid_fen FROM {chunk}) AS c GROUP BY sharer_id, week"
+        " ON CONFLICT (sharer_id, week) DO UPDATE SET valid_fen = t.valid_fen"
+        " + excluded.valid_fen, orders = t.orders + excluded.orders"
+    )
+    await conn.execute(
+        "DELETE FROM sharer_week WHERE orders = 0 AND sharer_id IN"
+        f" (SELECT sharer_id FROM {chunk})"
     )
 
 
@@ -545,7 +592,8 @@ async def chunk_stored(conn: Any, d: ModuleType, touched: str) -> None:
 async def shift_rollups(conn: Any, sign: str, d: ModuleType) -> None:
     """Move the rollups by the chunk's orders: "-" before they are written (the stored rows
     out), "+" after (the new rows in); a group left without a counted order loses its row
-    (only the chunk's groups are looked at)."""
+    (only the chunk's groups are looked at). Every rollup, sharer_week too: the triggers of
+    orders and sharer_day rest meanwhile (row by row they cost more than the import)."""
     chunk = d.temp("chunk")
     for table, (keys, where, count) in SHIFTED.items():
         k = ", ".join(keys)
@@ -558,6 +606,7 @@ async def shift_rollups(conn: Any, sign: str, d: ModuleType) -> None:
         await conn.execute(
             f"DELETE FROM {table} WHERE orders = 0 AND ({k}) IN (SELECT {k} FROM {chunk})"
         )
+    await shift_weeks(conn, sign, d)
     await shift_day_rollups(conn, sign, d)
 
 

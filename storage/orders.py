@@ -50,14 +50,7 @@ __all__ = ["ROLLUPS", "OrderImport", "Orders"]
 
 log = logging.getLogger(__name__)
 _SHIFTED = order_sql.SHIFTED
-# The same groups, spelled so that SQLite walks the covering index orders_sharer_month in
-# order instead of sorting (a day lies in one month).
-_GROUP_BY = {
-    "sharer_day": "sharer_id, month, day",
-    "sharer_month": "sharer_id, month",
-    "sku_day": "day, sku, sharer_id",  # its key (migration 0008)
-    "creator_sales": "creator",
-}
+_RESTING = order_sql.RESTING
 # An empty table takes the bulk way (one transaction) a file of this many valid rows.
 _BULK, _BULK_MAX = 5_000, 20_000
 # The writer is held about _HOLD seconds a chunk of orders: the bot's writes wait no longer.
@@ -270,15 +263,7 @@ async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
     await conn.execute(load_sql)
     for _, sql in indexes:
         await conn.execute(sql)
-    for table, (keys, where, count) in _SHIFTED.items():
-        k = ", ".join(keys)
-        await conn.execute(f"DELETE FROM {table}")
-        await conn.execute(
-            f"INSERT INTO {table} ({k}, valid_fen, orders) SELECT {k}, SUM(valid_fen), {count}"
-            f" FROM orders WHERE {where} GROUP BY {_GROUP_BY[table]} HAVING {count} > 0"
-        )
-    await order_sql.rebuild_weeks(conn)
-    await order_sql.build_day_rollups(conn)
+    await order_sql.rebuild_rollups(conn, sqlite_dialect)
     for _, sql in triggers:
         await conn.execute(sql)
 
@@ -345,8 +330,8 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) 
     await conn.execute(_REFRESH_FP_SQL, span)
     if not touched:
         return 0, 0
-    # Our own shift keeps creator_sales; its triggers on orders would count twice.
-    triggers = await _schema(conn, "trigger", ("orders",))
+    # Our own shift keeps every rollup; the triggers would count twice.
+    triggers = await _schema(conn, "trigger", _RESTING)
     for name, _ in triggers:
         await conn.execute(f'DROP TRIGGER "{name}"')
     if touched > new:  # new orders have no stored contribution to take out

@@ -1,6 +1,10 @@
 """How fast /me and /top answer at 5M orders and 10k sharers.
 
     .venv/bin/python bench/bench_commission.py [--orders 5000000] [--db /tmp/crewbot-bench.sqlite3]
+    .venv/bin/python bench/bench_commission.py --url postgresql://USER@HOST:PORT/DB
+
+With --url the same measurements run on that PostgreSQL database, filled (once; an empty
+database) by copy-to from the SQLite one that --db names, built first if need be.
 
 Builds (once; reused while the row count matches) a database of N orders over twelve months
 with consistent rollups, written straight into SQLite (the order import is another part's
@@ -30,10 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generate import NOW, SHARERS, build  # the data set's one home
 
 from bot.clock import Clock
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.offline.driver import running_bot
 from bot.offline.local_api import LocalBotAPI
 from bot.services import Services
+from storage.copy import copy_database
+from storage.open import open_database
 
 USER = 99  # the Telegram account bound to the sharer measured
 # S00501 sells like most sharers (~40 orders a month), leads a team and has 10 invitees;
@@ -50,26 +56,57 @@ async def timed(fn, runs: int = 30) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(samples)
 
 
+async def prepare(settings: Settings, path: Path, orders: int) -> None:
+    """The SQLite database at `path` with `orders` orders, built unless it has them."""
+    services = await Services.create(settings, clock=Clock(start=NOW))
+    count = await services.db.fetchval("SELECT COUNT(*) FROM orders")
+    await services.close()
+    if count == orders:
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    services = await Services.create(settings, clock=Clock(start=NOW))  # migrated, empty
+    await services.close()
+    t0 = time.perf_counter()
+    build(path, orders)
+    print(f"built {orders:,} orders in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
+
+async def fill(source_url: str, url: str, orders: int) -> None:
+    """The PostgreSQL database at `url` as a copy of the SQLite one, unless it has `orders`."""
+    target = await open_database(url, pool_size=2)
+    try:
+        await target.migrate()
+        if await target.fetchval("SELECT COUNT(*) FROM orders") == orders:
+            return
+        source = await open_database(source_url, pool_size=2)
+        try:
+            report = await copy_database(source, target)
+        finally:
+            await source.close()
+        print(f"copied {report.rows:,} rows in {report.seconds:.0f} s, checks"
+              f" {'all match' if report.ok else 'DIFFER'}", file=sys.stderr)  # fmt: skip
+    finally:
+        await target.close()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=5_000_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/crewbot-bench-commission.sqlite3"))
+    parser.add_argument("--url", help="measure on this PostgreSQL database (see above)")
     args = parser.parse_args()
     settings = load_settings(
         telegram_bot_token="1:BENCH", database_path=args.db, admin_ids="1", tick_every="1d"
     )
+    await prepare(settings, args.db, args.orders)
+    if args.url:
+        await fill(settings.database(), args.url, args.orders)
+        settings = load_settings(
+            telegram_bot_token="1:BENCH", database_url=args.url, admin_ids="1", tick_every="1d"
+        )
     services = await Services.create(settings, clock=Clock(start=NOW))
-    count = await services.db.fetchval("SELECT COUNT(*) FROM orders")
-    if count != args.orders:
-        await services.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        services = await Services.create(settings, clock=Clock(start=NOW))
-        t0 = time.perf_counter()
-        build(args.db, args.orders)
-        print(f"built {args.orders:,} orders in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        await services.close()
-        services = await Services.create(settings, clock=Clock(start=NOW))
+    store = "PostgreSQL" if args.url else "SQLite"
     async with services.db.transaction() as conn:  # the account measured: a typical sharer
         await conn.execute("UPDATE sharers SET user_id = NULL WHERE user_id = ?", (USER,))
         await conn.execute(f"UPDATE sharers SET user_id = ? WHERE sharer_id = '{TYPICAL}'", (USER,))
@@ -87,7 +124,7 @@ async def main() -> None:
         boards._boards.clear()
         await boards.board(period)
 
-    print(f"orders: {args.orders:,}; sharers: {SHARERS:,}; median of 30 runs, ms")
+    print(f"{store}, orders: {args.orders:,}; sharers: {SHARERS:,}; median of 30 runs, ms")
     base = await timed(select_1)
     print(f"baseline SELECT 1                 {base:8.3f}")
     rows = []
@@ -118,7 +155,8 @@ async def main() -> None:
                              goal=""))  # fmt: skip
     await api.stop()
     await services.close()
-    print(json.dumps({"bench": "bench_commission", "rows": rows}, ensure_ascii=False))
+    figures = {"bench": "bench_commission", "store": store, "rows": rows}
+    print(json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@
    the orders table's row triggers rest meanwhile (they would count the rows a second time).
    Every commit leaves orders and rollups consistent; an interrupted import run again finds
    what was written unchanged and goes on. The import is recorded with the last chunk.
+   Into an empty orders table, one transaction instead: the rows in key order, the secondary
+   index built once after, every rollup by one GROUP BY (a first import of millions of rows;
+   the bot's writes wait for it, its reads do not).
+A valid row with a NUL character in a cell stored as text is refused by line (nul_character):
+PostgreSQL's text cannot hold one.
 """
 
 from __future__ import annotations

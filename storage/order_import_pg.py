@@ -74,6 +74,8 @@ _INSERT = (
     f" SELECT {', '.join(f'i.{c}' for c in ORDER_COLUMNS)}, i.raw_fp, CAST(? AS BIGINT)"
 )
 _EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM orders)"
+_REBUILT = (*order_sql.SHIFTED, "sharer_week", "order_day", "buyer_day", "sharer_first",
+            "sku_day_total")  # fmt: skip
 _UPSERT = (
     f"{_INSERT} FROM pg_temp.touched t JOIN pg_temp.incoming i ON i.order_id = t.order_id"
     " ON CONFLICT (order_id) DO UPDATE SET "
@@ -206,9 +208,14 @@ async def import_table(
         ]
         if await side.fetchval(_EMPTY):
             async with side.transaction() as tx:
-                if await side.fetchval(_EMPTY):  # still: another process may have imported
+                bulk = await side.fetchval(_EMPTY)  # still: another process may import too
+                if bulk:
                     await _bulk(tx, result, now, incoming, record)
-                    return result
+            if bulk:
+                # Statistics for the planner and the visibility map for index-only scans
+                # (/me over a sharer's month of orders), not left to autovacuum's turn.
+                await conn.execute(f"VACUUM (ANALYZE) orders, {', '.join(_REBUILT)}")
+                return result
         await side.conn.execute("ANALYZE pg_temp.incoming")  # the merge's joins are planned
         await _write(side, result, now, incoming, record, shift)
         return result

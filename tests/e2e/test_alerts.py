@@ -59,8 +59,9 @@ async def test_sales_far_below_the_week_are_told_from_mid_afternoon(bot: Driver)
 async def add_code(bot: Driver, sample_id: int, stage: str, expires_in: timedelta) -> None:
     async with bot.services.db.transaction() as conn:
         await conn.execute(
-            "INSERT OR IGNORE INTO creators (id, handle, handle_key, tier, owner_id,"
-            " created_at, updated_at) VALUES (1, 'lily', 'lily', 'A', ?, ?, ?)",
+            "INSERT INTO creators (id, handle, handle_key, tier, owner_id,"
+            " created_at, updated_at) VALUES (1, 'lily', 'lily', 'A', ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (BOB, to_ts(T0), to_ts(T0)),
         )
         await conn.execute(

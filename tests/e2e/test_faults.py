@@ -137,7 +137,8 @@ async def test_chase_reminders_follow_a_group_that_became_a_supergroup(
     assert sum(1 for c in api.calls("sendMessage") if c.error) == 1  # one refusal, followed
     assert (await bot.services.chats.by_purpose("bd")).chat_id == SUPERGROUP
     moved = await bot.services.db.fetchval(
-        "SELECT COUNT(*) FROM audit WHERE action = 'migrate' AND entity_id = ?", (SUPERGROUP,)
+        "SELECT COUNT(*) FROM audit WHERE action = 'migrate' AND entity_id = ?",
+        (str(SUPERGROUP),),
     )
     assert moved == 1
     # The service message may come after all: moving again changes nothing.

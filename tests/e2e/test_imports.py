@@ -218,7 +218,8 @@ async def test_roster_import_upserts_sharers_and_refuses_cycles(bot: Driver) -> 
         ("L", "", None, None, None, 1),
         ("Z", "", None, None, None, 0),
     ]  # fmt: skip
-    await bot.services.db.conn.execute("UPDATE sharers SET user_id = 42 WHERE sharer_id = 'B'")
+    async with bot.services.db.transaction() as conn:
+        await conn.execute("UPDATE sharers SET user_id = 42 WHERE sharer_id = 'B'")
     [again] = await bot.upload(ADA, ADA, roster.encode(), "roster.csv", "/import_sharers")
     assert again.text.startswith(
         "分享员导入（roster.csv）：读取 6 行，新增 0，更新 0，未变 4，拒绝 2。"

@@ -78,7 +78,11 @@ def debug_log() -> Iterator[io.StringIO]:
 def test_the_webhook_secret_is_generated_or_checked(tmp_path: Path) -> None:
     settings = e2e_settings(tmp_path, webhook_url="https://bot.example.com")
     first, second = webhook_secret(settings), webhook_secret(settings)
-    assert first != second and len(first) >= 32
+    if settings.database().startswith("postgresql"):
+        # Several processes serve one webhook there: each derives the same one from the token.
+        assert first == second and len(first) >= 32 and settings.token() not in first
+    else:
+        assert first != second and len(first) >= 32
     assert set(first) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
     given = e2e_settings(tmp_path, webhook_secret="Our_own-secret1")
     assert webhook_secret(given) == "Our_own-secret1"

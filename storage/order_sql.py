@@ -568,8 +568,7 @@ async def shift_weeks(conn: Any, sign: str, d: ModuleType) -> None:
         " + excluded.valid_fen, orders = t.orders + excluded.orders"
     )
     await conn.execute(
-        "DELETE FROM sharer_week WHERE orders = 0 AND sharer_id IN"
-        f" (SELECT sharer_id FROM {chunk})"
+        f"DELETE FROM sharer_week WHERE orders = 0 AND sharer_id IN (SELECT sharer_id FROM {chunk})"
     )
 
 

@@ -22,6 +22,7 @@ from tests.conftest import T0
 HEAD = "order_id,paid_at,sharer_id,buyer_id,sku,amount,refund,status\n"
 
 # Each rollup as stored, and as computed here from orders (rows only while orders > 0).
+COUNTING = "COUNT(*) FILTER (WHERE valid_fen > 0)"  # orders that count, on both stores
 FRESH = {
     "order_day": (
         "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), COUNT(DISTINCT buyer_id)"
@@ -30,11 +31,12 @@ FRESH = {
     "buyer_day": "SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id",
     "sharer_first": (
         "SELECT sharer_id, MIN(day) FROM (SELECT sharer_id, day FROM orders GROUP BY"
-        " sharer_id, day HAVING SUM(valid_fen > 0) > 0) GROUP BY sharer_id"
+        " sharer_id, day HAVING COUNT(*) FILTER (WHERE valid_fen > 0) > 0) AS counted"
+        " GROUP BY sharer_id"
     ),
     "sku_day_total": (
-        "SELECT day, sku, SUM(valid_fen), SUM(valid_fen > 0) FROM orders GROUP BY day, sku"
-        " HAVING SUM(valid_fen > 0) > 0"
+        "SELECT day, sku, SUM(valid_fen), COUNT(*) FILTER (WHERE valid_fen > 0) FROM orders"
+        " GROUP BY day, sku HAVING COUNT(*) FILTER (WHERE valid_fen > 0) > 0"
     ),
 }
 
@@ -123,13 +125,13 @@ async def test_rollups_follow_imports_and_other_writers(
         # What the import's shift does to sharer_day and sku_day, row by row.
         await conn.execute("DELETE FROM sharer_day")
         await conn.execute(
-            "INSERT INTO sharer_day SELECT sharer_id, day, SUM(valid_fen), SUM(valid_fen > 0)"
-            " FROM orders GROUP BY sharer_id, day HAVING SUM(valid_fen > 0) > 0"
+            f"INSERT INTO sharer_day SELECT sharer_id, day, SUM(valid_fen), {COUNTING}"
+            f" FROM orders GROUP BY sharer_id, day HAVING {COUNTING} > 0"
         )
         await conn.execute("DELETE FROM sku_day")
         await conn.execute(
-            "INSERT INTO sku_day SELECT sku, day, sharer_id, SUM(valid_fen), SUM(valid_fen > 0)"
-            " FROM orders GROUP BY sku, day, sharer_id HAVING SUM(valid_fen > 0) > 0"
+            f"INSERT INTO sku_day SELECT sku, day, sharer_id, SUM(valid_fen), {COUNTING}"
+            f" FROM orders GROUP BY sku, day, sharer_id HAVING {COUNTING} > 0"
         )
     assert await drift(services) == {}
 

@@ -133,6 +133,7 @@ async def test_duplicates_across_unchanged_and_changed_lines(
     assert await services.repo(Orders).rollup_drift() == dict.fromkeys(orders_module.ROLLUPS, 0)
 
 
+@pytest.mark.sqlite_only("it reads sqlite_master; test_order_import_pg covers PostgreSQL's paths")
 async def test_bulk_load_and_merge_agree(services: Services, monkeypatch) -> None:
     text = HEAD + "".join(
         f"o{i:03d},2026-11-{1 + i % 28:02d} {i % 24:02d}:00,S{i % 7},K{i % 3},{i}.5,"

@@ -40,7 +40,7 @@ import aiosqlite
 from bot.domain.gc_pause import gc_paused
 from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
 from bot.domain.tables import Table, map_headers
-from storage import dialect, order_import_pg, order_sql
+from storage import dialect, order_import_pg, order_sql, versions
 from storage.db import Database, to_ts
 from storage.dialect import sqlite as sqlite_dialect
 from storage.order_sql import ROLLUPS, OrderImport
@@ -266,6 +266,8 @@ async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
     await order_sql.rebuild_rollups(conn, sqlite_dialect)
     for _, sql in triggers:
         await conn.execute(sql)
+    # The boards' counter is among the triggers that rested: the boards changed all the same.
+    await versions.bump(conn, versions.BOARDS)
 
 
 async def _write(

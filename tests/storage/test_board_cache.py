@@ -72,6 +72,16 @@ async def test_an_order_import_invalidates_and_the_board_is_right(services: Serv
     assert await boards.board(week) == [(1, "B", 5000)]
 
 
+async def test_the_first_import_into_an_empty_table_invalidates(services: Services) -> None:
+    # The bulk way into an empty table sets the rollups' triggers aside, the boards' too.
+    await add_roster(services.db, WORKED_ROSTER)
+    assert await services.boards.board(NOV) == []
+    await import_orders(
+        services, "".join(f"o{i},2026-11-05 10:00,A,K,1,,paid\n" for i in range(8000))
+    )
+    assert await services.boards.board(NOV) == [(1, "A", 800000)]
+
+
 async def test_hiding_a_sharer_or_moving_a_team_invalidates(services: Services) -> None:
     boards = await seeded(services)
     await import_orders(services, "c1,2026-11-07 10:00,C,K,900,,paid\n")

@@ -32,7 +32,6 @@ from storage.db import to_ts
 from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Queued
 from tests.balancer import BotProcess, Tap, WebhookBotAPI, bot_cluster, listening, until
 from tests.e2e.conftest import ADA, BD_CHAT, BOB
-from tests.pg import pg_migrated_url, pg_template, pg_url  # noqa: F401
 
 TOKEN = "424242:MULTI-PROCESS-TOKEN"
 PROCESSES = 3
@@ -122,7 +121,7 @@ def _chat_of(body: bytes) -> int | None:
 
 async def test_sigkill_of_one_of_three_processes_mid_send(
     tmp_path: Path,
-    pg_migrated_url: str,  # noqa: F811
+    pg_migrated_url: str,
 ) -> None:
     await seeded(pg_migrated_url)
     api = WebhookBotAPI(bot_username="crewbot_bot")
@@ -207,7 +206,7 @@ async def test_sigkill_of_one_of_three_processes_mid_send(
 
 async def test_a_chats_updates_are_answered_in_order_across_processes(
     tmp_path: Path,
-    pg_migrated_url: str,  # noqa: F811
+    pg_migrated_url: str,
 ) -> None:
     api = WebhookBotAPI(bot_username="crewbot_bot")
     chats = range(20_000, 20_030)

@@ -18,20 +18,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-import tests.pg
 from bot.__main__ import main
 from storage import copy as copy_module
 from storage.copy import CopyRefused, code_version, copy_database, dependency_order
 from storage.dialect import sqlite_catalog
 from storage.open import open_database
 
-# The PostgreSQL fixtures (tests/pg.py), whether or not tests/conftest.py registers them.
-pg_url, pg_template, pg_empty_url, pg_migrated_url = (
-    tests.pg.pg_url,
-    tests.pg.pg_template,
-    tests.pg.pg_empty_url,
-    tests.pg.pg_migrated_url,
-)
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 BIG = 2**62 + 7  # past 2**53: a float on the way would change it

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from storage import dialect
-from tests.pg import any_db, pg_db, pg_migrated_url, pg_template, pg_url, sqlite_db  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("any_db")
 
@@ -25,7 +24,7 @@ def _ymd(d: date) -> int:
     return d.year * 10000 + d.month * 100 + d.day
 
 
-async def test_greatest_and_least(any_db) -> None:  # noqa: F811
+async def test_greatest_and_least(any_db) -> None:
     d = dialect.of(any_db)
     row = await any_db.fetchone(
         f"SELECT {d.greatest('3', '7', '5')}, {d.least('3', '7', '5')},"
@@ -34,7 +33,7 @@ async def test_greatest_and_least(any_db) -> None:  # noqa: F811
     assert tuple(row) == (7, 3, 0, -2)
 
 
-async def test_as_int_sums_a_condition(any_db) -> None:  # noqa: F811
+async def test_as_int_sums_a_condition(any_db) -> None:
     d = dialect.of(any_db)
     async with any_db.transaction() as conn:
         await conn.execute(d.create_temp("nums", "n BIGINT"))
@@ -49,7 +48,7 @@ async def test_as_int_sums_a_condition(any_db) -> None:  # noqa: F811
     assert (total, flags) == (3, 0 + 2 + 4 + 6 + 8)
 
 
-async def test_iso_week_of_a_day_number(any_db) -> None:  # noqa: F811
+async def test_iso_week_of_a_day_number(any_db) -> None:
     d = dialect.of(any_db)
     async with any_db.transaction() as conn:
         await conn.execute(d.create_temp("days", "day BIGINT"))
@@ -66,7 +65,7 @@ async def test_iso_week_of_a_day_number(any_db) -> None:  # noqa: F811
     assert {r[0]: r[1] for r in rows} == expected
 
 
-async def test_local_day_and_month_of_unix_seconds(any_db) -> None:  # noqa: F811
+async def test_local_day_and_month_of_unix_seconds(any_db) -> None:
     d = dialect.of(any_db)
     moments = [
         datetime(2026, 11, 22, 15, 59, 59, tzinfo=UTC), datetime(2026, 11, 22, 16, 0, tzinfo=UTC),
@@ -88,7 +87,7 @@ async def test_local_day_and_month_of_unix_seconds(any_db) -> None:  # noqa: F81
         assert got[ts, off] == (_ymd(local.date()), local.year * 100 + local.month), (ts, off)
 
 
-async def test_chat_id_columns_of_the_schema(any_db) -> None:  # noqa: F811
+async def test_chat_id_columns_of_the_schema(any_db) -> None:
     d = dialect.of(any_db)
     async with any_db.transaction() as conn:
         found = await d.chat_id_columns(conn)
@@ -98,7 +97,7 @@ async def test_chat_id_columns_of_the_schema(any_db) -> None:  # noqa: F811
     }  # fmt: skip
 
 
-async def test_replace_value_replaces_rows_it_would_duplicate(any_db) -> None:  # noqa: F811
+async def test_replace_value_replaces_rows_it_would_duplicate(any_db) -> None:
     d = dialect.of(any_db)
     async with any_db.transaction() as conn:
         await conn.executemany(
@@ -112,7 +111,7 @@ async def test_replace_value_replaces_rows_it_would_duplicate(any_db) -> None:  
                                         (-7, "x", "y")]  # fmt: skip
 
 
-async def test_triggers_suspended_for_a_block(any_db) -> None:  # noqa: F811
+async def test_triggers_suspended_for_a_block(any_db) -> None:
     d = dialect.of(any_db)
     async with any_db.transaction() as conn:
         async with d.triggers_suspended(conn, ["sharer_day"]):
@@ -123,7 +122,7 @@ async def test_triggers_suspended_for_a_block(any_db) -> None:  # noqa: F811
     assert [tuple(r) for r in rows] == [("b", 202648, 7, 2)]
 
 
-async def test_a_rolled_back_block_keeps_the_triggers(any_db) -> None:  # noqa: F811
+async def test_a_rolled_back_block_keeps_the_triggers(any_db) -> None:
     d = dialect.of(any_db)
     with pytest.raises(RuntimeError):
         async with any_db.transaction() as conn, d.triggers_suspended(conn, ["sharer_day"]):
@@ -133,7 +132,7 @@ async def test_a_rolled_back_block_keeps_the_triggers(any_db) -> None:  # noqa: 
     assert await any_db.fetchval("SELECT COUNT(*) FROM sharer_week") == 1
 
 
-async def test_indexes_suspended_for_a_block(any_db) -> None:  # noqa: F811
+async def test_indexes_suspended_for_a_block(any_db) -> None:
     d = dialect.of(any_db)
     listing = (
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders'"

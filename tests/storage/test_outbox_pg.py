@@ -16,7 +16,6 @@ from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Outbox, Queued
 from storage.pg import Database
 from storage.presence import Alone, Shared, chat_key
 from tests.conftest import T0
-from tests.pg import any_db, pg_db, pg_migrated_url, pg_url, sqlite_db  # noqa: F401
 
 STALE = timedelta(minutes=5)
 CHATS = 12
@@ -42,7 +41,7 @@ async def _pump(outbox: Outbox, run: str, log: list[tuple[int, str, str]]) -> No
 
 
 async def test_three_processes_send_each_row_once_and_each_chat_in_order(
-    pg_migrated_url: str,  # noqa: F811
+    pg_migrated_url: str,
 ) -> None:
     dbs = [await _open(pg_migrated_url) for _ in range(3)]
     try:
@@ -66,7 +65,7 @@ async def test_three_processes_send_each_row_once_and_each_chat_in_order(
     assert len({run for _, _, run in log}) > 1  # the work was shared
 
 
-async def test_a_row_waits_for_the_earlier_row_of_its_chat(any_db) -> None:  # noqa: F811
+async def test_a_row_waits_for_the_earlier_row_of_its_chat(any_db) -> None:
     outbox = Outbox(any_db)
     await outbox.enqueue_all(
         [Queued("a:1", 7, "1"), Queued("a:2", 7, "2"), Queued("b:1", 8, "1")], due_at=T0, now=T0
@@ -82,7 +81,7 @@ async def test_a_row_waits_for_the_earlier_row_of_its_chat(any_db) -> None:  # n
     assert await outbox.claim(ids["a:2"], run="p2", now=T0)
 
 
-async def test_prefixes_are_exact_on_both_stores(any_db) -> None:  # noqa: F811
+async def test_prefixes_are_exact_on_both_stores(any_db) -> None:
     outbox = Outbox(any_db)
     keys = ["dm_all:1:S_1", "dm_all:1:SX1", "dm_all:1:s_1", "dm_all:10:1", "live:1%:a"]
     await outbox.enqueue_all([Queued(k, 1, k) for k in keys], due_at=T0, now=T0)
@@ -94,7 +93,7 @@ async def test_prefixes_are_exact_on_both_stores(any_db) -> None:  # noqa: F811
 
 
 async def test_claims_of_a_live_process_wait_and_a_dead_ones_are_resolved(
-    pg_migrated_url: str,  # noqa: F811
+    pg_migrated_url: str,
 ) -> None:
     first, second = Shared(pg_migrated_url), Shared(pg_migrated_url)
     await first.start()
@@ -129,7 +128,7 @@ async def test_claims_of_a_live_process_wait_and_a_dead_ones_are_resolved(
         await db.close()
 
 
-async def test_a_chat_held_by_one_process_waits_for_it(pg_url: str) -> None:  # noqa: F811
+async def test_a_chat_held_by_one_process_waits_for_it(pg_url: str) -> None:
     first, second = Shared(pg_url), Shared(pg_url)
     await first.start()
     await second.start()
@@ -152,7 +151,7 @@ async def test_a_chat_held_by_one_process_waits_for_it(pg_url: str) -> None:  # 
         await second.close()
 
 
-async def test_concurrent_holders_in_one_process_share_one_lock(pg_url: str) -> None:  # noqa: F811
+async def test_concurrent_holders_in_one_process_share_one_lock(pg_url: str) -> None:
     first, second = Shared(pg_url), Shared(pg_url)
     await first.start()
     await second.start()

@@ -13,15 +13,6 @@ import pytest
 from storage.pg import Database, IntegrityError, available_migrations
 from storage.pg.placeholders import PlaceholderError, arguments, translate
 from tests.conftest import T0
-from tests.pg import (  # noqa: F401
-    any_db,
-    pg_db,
-    pg_empty_url,
-    pg_migrated_url,
-    pg_template,
-    pg_url,
-    sqlite_db,
-)
 
 # --- placeholders (no server needed) ----------------------------------------------------
 
@@ -63,7 +54,7 @@ async def _settings(db) -> dict[str, str]:
     return {r["key"]: r["value"] for r in await db.fetchall("SELECT key, value FROM settings")}
 
 
-async def test_rows_read_like_sqlite_rows(pg_db) -> None:  # noqa: F811
+async def test_rows_read_like_sqlite_rows(pg_db) -> None:
     row = await pg_db.fetchone("SELECT 1 AS a, 'x' AS b, CAST(? AS BIGINT) AS c", (3,))
     assert (row["a"], row[1], row[-1], tuple(row), row[:2], dict(row)) == (
         1, "x", 3, (1, "x", 3), (1, "x"), {"a": 1, "b": "x", "c": 3},
@@ -75,7 +66,7 @@ async def test_rows_read_like_sqlite_rows(pg_db) -> None:  # noqa: F811
     assert await pg_db.fetchall("SELECT ?2 || ?1 || '?'", ("a", "b")) == [("ba?",)]
 
 
-async def test_sums_of_bigint_are_ints(pg_db) -> None:  # noqa: F811
+async def test_sums_of_bigint_are_ints(pg_db) -> None:
     async with pg_db.transaction() as conn:
         await conn.executemany(
             "INSERT INTO sharer_month (sharer_id, month, valid_fen, orders) VALUES (?, ?, ?, ?)",
@@ -86,7 +77,7 @@ async def test_sums_of_bigint_are_ints(pg_db) -> None:  # noqa: F811
     assert str(avg) == "1.5000000000000000"  # a fraction stays a Decimal
 
 
-async def test_a_transaction_commits_or_rolls_back(pg_db) -> None:  # noqa: F811
+async def test_a_transaction_commits_or_rolls_back(pg_db) -> None:
     async with pg_db.transaction() as conn:
         await conn.execute("INSERT INTO settings VALUES (?, ?, ?)", ("kept", "yes", 0))
     with pytest.raises(RuntimeError):
@@ -96,7 +87,7 @@ async def test_a_transaction_commits_or_rolls_back(pg_db) -> None:  # noqa: F811
     assert await _settings(pg_db) == {"kept": "yes"}
 
 
-async def test_reads_inside_a_transaction_see_its_writes(pg_db) -> None:  # noqa: F811
+async def test_reads_inside_a_transaction_see_its_writes(pg_db) -> None:
     seen_outside = []
 
     async def elsewhere() -> None:
@@ -117,7 +108,7 @@ def _fresh_context():
     return contextvars.Context()
 
 
-async def test_writers_take_turns(pg_db) -> None:  # noqa: F811
+async def test_writers_take_turns(pg_db) -> None:
     # Read-then-write in each transaction, as repositories do: one at a time, as on SQLite.
     async def bump(n: int) -> None:
         async with pg_db.transaction() as conn:
@@ -129,7 +120,7 @@ async def test_writers_take_turns(pg_db) -> None:  # noqa: F811
     assert sorted(await _settings(pg_db)) == [f"k{i}" for i in range(6)]
 
 
-async def test_a_nested_transaction_is_a_savepoint(pg_db) -> None:  # noqa: F811
+async def test_a_nested_transaction_is_a_savepoint(pg_db) -> None:
     async with pg_db.transaction() as conn:
         await conn.execute("INSERT INTO settings VALUES ('outer', '1', 0)")
         with pytest.raises(RuntimeError):
@@ -139,7 +130,7 @@ async def test_a_nested_transaction_is_a_savepoint(pg_db) -> None:  # noqa: F811
     assert await _settings(pg_db) == {"outer": "1"}
 
 
-async def test_rowcount_lastrowid_and_returning(pg_db) -> None:  # noqa: F811
+async def test_rowcount_lastrowid_and_returning(pg_db) -> None:
     async with pg_db.transaction() as conn:
         first = await conn.execute(
             "INSERT INTO faq (question, answer, created_at, updated_at) VALUES (?, ?, 0, 0)",
@@ -166,7 +157,7 @@ async def test_rowcount_lastrowid_and_returning(pg_db) -> None:  # noqa: F811
         assert (plain.rowcount, plain.lastrowid) == (1, None)  # no identity: no id
 
 
-async def test_executemany_counts_what_changed(pg_db) -> None:  # noqa: F811
+async def test_executemany_counts_what_changed(pg_db) -> None:
     sql = (
         "INSERT INTO outbox (key, chat_id, text, due_at, created_at) VALUES (?, ?, ?, 0, 0)"
         " ON CONFLICT(key) DO NOTHING"
@@ -177,7 +168,7 @@ async def test_executemany_counts_what_changed(pg_db) -> None:  # noqa: F811
     assert (first.rowcount, again.rowcount) == (2, 1)
 
 
-async def test_a_constraint_raises_sqlites_integrity_error(pg_db) -> None:  # noqa: F811
+async def test_a_constraint_raises_sqlites_integrity_error(pg_db) -> None:
     with pytest.raises(sqlite3.IntegrityError) as caught:
         async with pg_db.transaction() as conn:
             await conn.execute("INSERT INTO settings VALUES ('a', 'b', 0)")
@@ -186,7 +177,7 @@ async def test_a_constraint_raises_sqlites_integrity_error(pg_db) -> None:  # no
     assert await _settings(pg_db) == {}
 
 
-async def test_upsert_qualified_by_the_table_works_on_both(any_db) -> None:  # noqa: F811
+async def test_upsert_qualified_by_the_table_works_on_both(any_db) -> None:
     # PostgreSQL reads a bare column in DO UPDATE as ambiguous; naming the table works on both.
     sql = (
         "INSERT INTO sharer_month AS m (sharer_id, month, valid_fen, orders) VALUES (?, ?, ?, 1)"
@@ -201,7 +192,7 @@ async def test_upsert_qualified_by_the_table_works_on_both(any_db) -> None:  # n
 # --- repositories unchanged on both stores ----------------------------------------------
 
 
-async def test_the_faq_repository_runs_on_both(any_db) -> None:  # noqa: F811
+async def test_the_faq_repository_runs_on_both(any_db) -> None:
     from storage.faq import Faq
 
     faq = Faq(any_db)
@@ -219,7 +210,7 @@ async def test_the_faq_repository_runs_on_both(any_db) -> None:  # noqa: F811
     assert [r[0] for r in audit] == ["faq_add", "faq_add", "faq_edit", "faq_del"]
 
 
-async def test_the_sharer_binding_runs_on_both(any_db) -> None:  # noqa: F811
+async def test_the_sharer_binding_runs_on_both(any_db) -> None:
     from storage.sharers import SharerError, Sharers
 
     sharers = Sharers(any_db)
@@ -239,7 +230,7 @@ async def test_the_sharer_binding_runs_on_both(any_db) -> None:  # noqa: F811
 # --- migrations -------------------------------------------------------------------------
 
 
-async def test_migrates_an_empty_database_once(pg_empty_url) -> None:  # noqa: F811
+async def test_migrates_an_empty_database_once(pg_empty_url) -> None:
     db = await Database.open(pg_empty_url)
     try:
         assert await db.user_version() == 0
@@ -253,7 +244,7 @@ async def test_migrates_an_empty_database_once(pg_empty_url) -> None:  # noqa: F
         await db.close()
 
 
-async def test_two_processes_starting_together_migrate_once(pg_empty_url) -> None:  # noqa: F811
+async def test_two_processes_starting_together_migrate_once(pg_empty_url) -> None:
     first, second = await Database.open(pg_empty_url), await Database.open(pg_empty_url)
     try:
         a, b = await asyncio.gather(first.migrate(), second.migrate())
@@ -264,7 +255,7 @@ async def test_two_processes_starting_together_migrate_once(pg_empty_url) -> Non
 
 
 async def test_a_failing_migration_leaves_the_database_as_it_was(
-    pg_empty_url,  # noqa: F811
+    pg_empty_url,
     monkeypatch,
 ) -> None:
     import storage.pg.db as dbmod
@@ -303,7 +294,7 @@ async def _pg_schema(db) -> dict[str, list[str]]:
     return out
 
 
-async def test_the_schema_is_sqlites(pg_db, tmp_path, monkeypatch) -> None:  # noqa: F811
+async def test_the_schema_is_sqlites(pg_db, tmp_path, monkeypatch) -> None:
     # Same tables, same columns in the same order (SELECT * and copy-to rely on it), same
     # index and trigger names, at the version both stores have migrations for.
     import storage.db as sqlite_db_module
@@ -386,7 +377,7 @@ async def _rollup_writes(db) -> dict[str, list[tuple]]:
     return out
 
 
-async def test_triggers_keep_rollups_as_on_sqlite(pg_db, sqlite_db) -> None:  # noqa: F811
+async def test_triggers_keep_rollups_as_on_sqlite(pg_db, sqlite_db) -> None:
     on_sqlite = await _rollup_writes(sqlite_db)
     on_pg = await _rollup_writes(pg_db)
     # 2026-12-28 and 2027-01-03 are both in ISO week 2026-W53; b's only day went to 0 orders.
@@ -398,7 +389,7 @@ async def test_triggers_keep_rollups_as_on_sqlite(pg_db, sqlite_db) -> None:  # 
 
 
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="no pg_dump here")
-async def test_backup_is_a_pg_dump_archive(pg_db, tmp_path) -> None:  # noqa: F811
+async def test_backup_is_a_pg_dump_archive(pg_db, tmp_path) -> None:
     async with pg_db.transaction() as conn:
         await conn.execute("INSERT INTO settings VALUES ('a', 'b', 0)")
     target = tmp_path / "backups" / "crewbot.dump"
@@ -406,7 +397,7 @@ async def test_backup_is_a_pg_dump_archive(pg_db, tmp_path) -> None:  # noqa: F8
     assert target.read_bytes()[:5] == b"PGDMP"
 
 
-async def test_a_sibling_keeps_its_temp_tables_and_shares_the_writer_lock(pg_db) -> None:  # noqa: F811
+async def test_a_sibling_keeps_its_temp_tables_and_shares_the_writer_lock(pg_db) -> None:
     async with pg_db.sibling() as side:
         await side.conn.execute("CREATE TEMP TABLE staging (n BIGINT)")
         await side.conn.executemany("INSERT INTO staging VALUES (?)", [(1,), (2,)])

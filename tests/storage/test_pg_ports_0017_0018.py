@@ -8,14 +8,6 @@ import pytest
 import storage.db as sqlite_module
 import storage.pg.db as pg_module
 from storage.pg import Database as PgDatabase
-from tests.pg import (  # noqa: F401
-    pg_db,
-    pg_empty_url,
-    pg_migrated_url,
-    pg_template,
-    pg_url,
-    sqlite_db,
-)
 
 ROLLUPS = {
     "order_day": "day",
@@ -68,7 +60,7 @@ async def _rollups(db) -> dict[str, list[tuple]]:
     }
 
 
-async def test_the_triggers_keep_the_digest_rollups_as_on_sqlite(pg_db, sqlite_db) -> None:  # noqa: F811
+async def test_the_triggers_keep_the_digest_rollups_as_on_sqlite(pg_db, sqlite_db) -> None:
     await _write(sqlite_db)
     await _write(pg_db)
     on_sqlite = await _rollups(sqlite_db)
@@ -83,7 +75,7 @@ async def _at_version(migrations: list, version: int, monkeypatch: pytest.Monkey
 
 
 async def test_0017_and_0018_fill_in_what_an_older_database_holds(
-    pg_empty_url: str,  # noqa: F811
+    pg_empty_url: str,
     tmp_path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -15,10 +15,9 @@ from storage.faq import Faq
 from storage.samples import Samples
 from storage.users import Users
 from tests.conftest import T0
-from tests.pg import any_db, pg_db, pg_migrated_url, pg_url, sqlite_db  # noqa: F401
 
 
-async def test_a_sender_upsert_keeps_started_and_clears_unreachable_in_private(any_db) -> None:  # noqa: F811
+async def test_a_sender_upsert_keeps_started_and_clears_unreachable_in_private(any_db) -> None:
     # Was `started = MAX(started, excluded.started)` with bare columns: PostgreSQL has no
     # two-argument max() and calls an unqualified target column ambiguous.
     users = Users(any_db)
@@ -34,7 +33,7 @@ async def test_a_sender_upsert_keeps_started_and_clears_unreachable_in_private(a
     assert (row.started, row.unreachable) == (True, False)
 
 
-async def test_a_username_is_found_whatever_its_case(any_db) -> None:  # noqa: F811
+async def test_a_username_is_found_whatever_its_case(any_db) -> None:
     # Was `username = ? COLLATE NOCASE`, which PostgreSQL does not know.
     users = Users(any_db)
     await users.seen(9, "Lily", "Lily_Chen", None, private=True, now=T0)
@@ -42,7 +41,7 @@ async def test_a_username_is_found_whatever_its_case(any_db) -> None:  # noqa: F
     assert await users.find_by_username("lily_che") is None
 
 
-async def test_the_sqlite_username_index_serves_the_lowercase_lookup(sqlite_db) -> None:  # noqa: F811
+async def test_the_sqlite_username_index_serves_the_lowercase_lookup(sqlite_db) -> None:
     # Migration 0019 re-made the index on lower(username): SQLite uses an expression index
     # only for a query spelling the same expression.
     plan = await sqlite_db.fetchall(
@@ -52,7 +51,7 @@ async def test_the_sqlite_username_index_serves_the_lowercase_lookup(sqlite_db) 
     assert any(d.startswith("SEARCH users USING INDEX users_username") for d in details), details
 
 
-async def test_new_rows_return_their_ids(any_db) -> None:  # noqa: F811
+async def test_new_rows_return_their_ids(any_db) -> None:
     # Was cursor.lastrowid, which only SQLite reports; now INSERT … RETURNING id.
     creators = Creators(any_db)
     lily = await creators.add(
@@ -76,7 +75,7 @@ async def test_new_rows_return_their_ids(any_db) -> None:  # noqa: F811
     assert [s.id for s in await samples.open_for([lily.id, mia.id])] == [number]
 
 
-async def test_contact_time_only_moves_forward(any_db) -> None:  # noqa: F811
+async def test_contact_time_only_moves_forward(any_db) -> None:
     # Was `MAX(COALESCE(last_contact_at, 0), ?)`, SQLite's scalar max().
     creators = Creators(any_db)
     lily = await creators.add(
@@ -94,7 +93,7 @@ async def test_contact_time_only_moves_forward(any_db) -> None:  # noqa: F811
     assert await contact_after(6) == later + 3600
 
 
-async def test_a_broken_constraint_is_one_error_class_on_both_stores(any_db) -> None:  # noqa: F811
+async def test_a_broken_constraint_is_one_error_class_on_both_stores(any_db) -> None:
     with pytest.raises(IntegrityError):
         async with any_db.transaction() as conn:
             for _ in range(2):
@@ -104,7 +103,7 @@ async def test_a_broken_constraint_is_one_error_class_on_both_stores(any_db) -> 
     assert await any_db.fetchval("SELECT COUNT(*) FROM roles") == 0
 
 
-async def test_the_latest_unanswered_questions_oldest_first(any_db) -> None:  # noqa: F811
+async def test_the_latest_unanswered_questions_oldest_first(any_db) -> None:
     # The subquery in FROM needed an alias for PostgreSQL.
     faq = Faq(any_db)
     for n in range(4):
@@ -112,7 +111,7 @@ async def test_the_latest_unanswered_questions_oldest_first(any_db) -> None:  # 
     assert [a.text for a in await faq.unanswered(limit=3)] == ["q1", "q2", "q3"]
 
 
-async def test_a_migrated_chat_keeps_its_own_settings_over_the_new_ids(any_db) -> None:  # noqa: F811
+async def test_a_migrated_chat_keeps_its_own_settings_over_the_new_ids(any_db) -> None:
     # Was sqlite_master, PRAGMA table_info and UPDATE OR REPLACE: now the dialect's
     # chat_id_columns and replace_value, with the same outcome on both stores.
     chats = Chats(any_db)

@@ -16,7 +16,6 @@ from storage.creators import Creators
 from storage.faq import Faq
 from storage.users import Users
 from tests.conftest import T0
-from tests.pg import any_db, pg_db, pg_migrated_url, pg_url, sqlite_db  # noqa: F401
 
 NOV = ("month", 202611)
 
@@ -52,7 +51,7 @@ async def month(db: Any, sharer_id: str, fen: int, hidden: int = 0) -> None:
         )
 
 
-async def test_a_board_follows_another_processs_writes_and_only_those(any_db) -> None:  # noqa: F811
+async def test_a_board_follows_another_processs_writes_and_only_those(any_db) -> None:
     boards = Boards(any_db)
     await month(any_db, "A", 300)
     await month(any_db, "B", 200)
@@ -74,7 +73,7 @@ async def test_a_board_follows_another_processs_writes_and_only_those(any_db) ->
     assert boards.computed == 3
 
 
-async def test_a_board_read_inside_a_rolled_back_write_is_not_kept(any_db) -> None:  # noqa: F811
+async def test_a_board_read_inside_a_rolled_back_write_is_not_kept(any_db) -> None:
     boards = Boards(any_db)
     await month(any_db, "A", 300)
     await boards.board(NOV)
@@ -90,7 +89,7 @@ async def test_a_board_read_inside_a_rolled_back_write_is_not_kept(any_db) -> No
     assert await boards.board(NOV) == [(1, "A", 400)]
 
 
-async def test_the_faq_index_follows_another_processs_import(any_db) -> None:  # noqa: F811
+async def test_the_faq_index_follows_another_processs_import(any_db) -> None:
     faq = Faq(any_db)
     await faq.add("怎么退货？", "七天内联系客服。", actor_id=1, now=T0)
     before = await faq.index()
@@ -105,7 +104,7 @@ async def test_the_faq_index_follows_another_processs_import(any_db) -> None:  #
     assert await versions.read(any_db, versions.FAQ) >= 2
 
 
-async def test_find_profiles_follow_another_processs_changes(any_db) -> None:  # noqa: F811
+async def test_find_profiles_follow_another_processs_changes(any_db) -> None:
     creators = Creators(any_db)
     await creators.add(
         "kol_a", platform="douyin", tier="A", owner_id=1, followers=1000, category="home", now=T0
@@ -119,7 +118,7 @@ async def test_find_profiles_follow_another_processs_changes(any_db) -> None:  #
 
 
 async def test_a_user_marked_unreachable_elsewhere_is_cleared_by_their_next_message(
-    any_db,  # noqa: F811
+    any_db,
 ) -> None:
     users = Users(any_db)
     await users.seen(7, "Ann", None, "zh-hans", private=True, now=T0)

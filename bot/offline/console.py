@@ -296,6 +296,7 @@ async def main(settings: Settings, *, demo: bool, script: Path | None) -> int:
         local = settings.model_copy(
             update={
                 "database_path": Path(folder) / "console.sqlite3",
+                "database_url": None,  # DATABASE_URL would win over the path
                 "admin_ids": frozenset({PEOPLE["ada"].id}),
             }
         )

@@ -104,3 +104,13 @@ def test_a_store_that_cannot_be_opened_is_one_line_and_exit_2(
     assert says in err
     assert "\n" not in err
     assert "hunter2" not in err
+
+
+async def test_the_console_never_opens_the_configured_database(tmp_path: Path) -> None:
+    # An offline console beside a production DATABASE_URL works on its own SQLite file.
+    from bot.offline.console import main as console_main
+
+    script = tmp_path / "empty.txt"
+    script.write_text("# nothing\n")
+    production = load_settings(database_url="postgresql://crewbot:pw-123456@127.0.0.1:1/crewbot")
+    assert await console_main(production, demo=False, script=script) == 0

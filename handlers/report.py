@@ -221,7 +221,7 @@ async def workbook(services: Services, t: Translator, data: ReportData) -> bytes
             cell.number_format = (
                 "0.0%" if row.kind == "rate" else "#,##0.00" if row.kind == "money" else "General"
             )
-    sharers = await reads.top_sharers_between(data.first, data.last, limit=-1)
+    sharers = await reads.top_sharers_between(data.first, data.last, limit=None)
     shown = await board_names(services, 0, [sid for sid, _ in sharers])
     sheet = book.create_sheet(t("Sharers"))
     sheet.append([t("Sharer ID"), t("Sharer"), t("Valid sales")])
@@ -229,7 +229,7 @@ async def workbook(services: Services, t: Translator, data: ReportData) -> bytes
         sheet.append([sid, shown[sid], fen / 100])
     sheet = book.create_sheet(t("SKUs"))
     sheet.append([t("SKU"), t("Valid sales"), t("Orders")])
-    for sku, fen, n in await reads.top_skus_between(data.first, data.last, limit=-1):
+    for sku, fen, n in await reads.top_skus_between(data.first, data.last, limit=None):
         sheet.append([sku, fen / 100, n])
     sheet = book.create_sheet(t("BDs"))
     sheet.append([t("BD"), t("Samples shipped"), t("Signed"), t("Videos")])

@@ -85,12 +85,13 @@ class DigestReads:
         return [(row[0], row[1]) for row in rows]
 
     async def top_sharers_between(
-        self, first: date, last: date, limit: int = TOP
+        self, first: date, last: date, limit: int | None = TOP
     ) -> list[tuple[str, int]]:
+        """The period's best sharers, `limit` of them (None: all)."""
         sums, params = await _Sums.of(self.db, first, last)
         rows = await self.db.fetchall(
             f"SELECT sharer_id, fen FROM ({sums}) AS s WHERE fen > 0 ORDER BY fen DESC,"
-            " sharer_id LIMIT ?",
+            " sharer_id LIMIT COALESCE(?, 9223372036854775807)",
             (*params, limit),
         )
         return [(row[0], row[1]) for row in rows]
@@ -189,12 +190,12 @@ class DigestReads:
             return int(await side.fetchval(sql, (lo, hi)))
 
     async def top_skus_between(
-        self, first: date, last: date, limit: int = TOP
+        self, first: date, last: date, limit: int | None = TOP
     ) -> list[tuple[str, int, int]]:
         rows = await self.db.fetchall(
             "SELECT sku, SUM(valid_fen) AS fen, SUM(orders) FROM sku_day_total WHERE day"
             " BETWEEN ? AND ? AND sku <> '' GROUP BY sku HAVING SUM(valid_fen) > 0"
-            " ORDER BY fen DESC, sku LIMIT ?",
+            " ORDER BY fen DESC, sku LIMIT COALESCE(?, 9223372036854775807)",
             (ymd(first), ymd(last), limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]

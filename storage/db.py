@@ -139,9 +139,11 @@ class Database:
             await destination.close()
 
 
-def available_migrations() -> list[tuple[int, str, str]]:
+def available_migrations(package: str = "storage.migrations") -> list[tuple[int, str, str]]:
+    """The numbered migrations of a package (SQLite's by default; PostgreSQL's live in
+    storage.migrations_pg), in order, checked to run 1..n without gaps."""
     found = []
-    for entry in resources.files("storage.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))

@@ -33,6 +33,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.offline.local_api import LocalBotAPI
+from tests.bot_process import RUNNER
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _HOP_BY_HOP = {"host", "content-length", "connection", "transfer-encoding", "keep-alive"}
@@ -245,25 +246,6 @@ async def until(
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         await asyncio.sleep(0.05)
-
-
-# `python -m bot run` as in production, without the pacing of Telegram's flood limits (the
-# stand-in has none): as tests/e2e/test_kill9.py runs it.
-RUNNER = """
-import sys
-import bot.app
-import bot.jobs
-
-build = bot.app.build_application
-
-def unlimited(*args, **kwargs):
-    return build(*args, **{**kwargs, "rate_limited": False})
-
-bot.app.build_application = unlimited
-bot.jobs.SEND_LIMIT = 1_000_000
-from bot.__main__ import main
-sys.exit(main(["run"]))
-"""
 
 
 def free_port() -> int:

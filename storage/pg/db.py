@@ -25,24 +25,22 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import re
 import shutil
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from storage.db import available_migrations as numbered_migrations
 from storage.pg.connection import PgConnection, Row, raise_translated
 from storage.pg.placeholders import arguments, translate
 
 log = logging.getLogger(__name__)
 
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Advisory lock keys (any bigint; these spell "crewbot" and a purpose in their digits).
 WRITER_LOCK = 2_739_268_001
 MIGRATE_LOCK = 2_739_268_002
@@ -277,13 +275,4 @@ async def _version(raw: asyncpg.Connection) -> int:
 
 
 def available_migrations() -> list[tuple[int, str, str]]:
-    found = []
-    for entry in resources.files("storage.migrations_pg").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    numbers = [number for number, _, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {numbers}")
-    return found
+    return numbered_migrations("storage.migrations_pg")

@@ -19,37 +19,19 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import load_settings
 from bot.jobs import IN_FLIGHT
 from bot.offline.local_api import LocalBotAPI, SentMessage
 from bot.services import Services
-from storage.db import to_ts
 from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Queued
+from tests.bot_process import RUNNER, due_chases
 from tests.e2e.conftest import ADA, BD_CHAT, BOB
 
 TOKEN = "424242:KILL9-TOKEN"
 RECIPIENTS = range(10_000, 12_000)
-# `python -m bot run` as in production, but without the pacing of Telegram's flood limits:
-# the stand-in has none, and 2,000 messages at 30 a second would take a minute.
-RUNNER = """
-import sys
-import bot.app
-import bot.jobs
-
-build = bot.app.build_application
-
-def unlimited(*args, **kwargs):
-    # The limiter the console and the in-process tests use: none of Telegram's limits.
-    return build(*args, **{**kwargs, "rate_limited": False})
-
-bot.app.build_application = unlimited
-bot.jobs.SEND_LIMIT = 1_000_000
-from bot.__main__ import main
-sys.exit(main(["run"]))
-"""
 
 
 @asynccontextmanager
@@ -213,29 +195,8 @@ async def test_kill9_during_settlement_dms_repeats_only_the_in_flight(tmp_path: 
 async def test_kill9_during_due_chase_reminders(tmp_path: Path) -> None:
     services = await prepared(tmp_path)
     now = datetime.now(UTC)
-    signed = now - timedelta(days=3)
-    await services.users.seen(BOB, "Bob", "bob", "zh-hans", private=True, now=now)
-    async with services.db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO chats (chat_id, type, title, purpose, created_at, updated_at)"
-            " VALUES (?, 'supergroup', 'BD', 'bd', 0, 0)",
-            (BD_CHAT,),
-        )
     samples = 120
-    for n in range(samples):
-        creator = await services.creators.add(
-            f"kol{n}", platform="douyin", tier="A", owner_id=BOB, followers=None,
-            category="home", now=signed,
-        )  # fmt: skip
-        await services.samples.create(
-            creator_id=creator.id, owner_id=BOB, product=f"Mask{n}",
-            shipping_order_id=None, urgent=False, now=signed,
-        )  # fmt: skip
-    async with services.db.transaction() as conn:
-        await conn.execute(
-            "UPDATE samples SET stage = 'signed', signed_at = ?, chase_due_at = ?",
-            (to_ts(signed), to_ts(now - timedelta(hours=1))),
-        )
+    await due_chases(services, samples, now)
     await services.close()
     api = people_api()
     api.group(BD_CHAT, "BD", admins={ADA}, members={ADA, BOB})

@@ -20,7 +20,7 @@ import random
 import re
 import signal
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -28,9 +28,9 @@ from urllib.parse import parse_qs
 from bot.config import load_settings
 from bot.jobs import IN_FLIGHT
 from bot.services import Services
-from storage.db import to_ts
 from storage.outbox import AT_LEAST_ONCE, UNCERTAIN, Queued
 from tests.balancer import BotProcess, Tap, WebhookBotAPI, bot_cluster, listening, until
+from tests.bot_process import due_chases
 from tests.e2e.conftest import ADA, BD_CHAT, BOB
 
 TOKEN = "424242:MULTI-PROCESS-TOKEN"
@@ -70,28 +70,7 @@ async def seeded(database_url: str) -> None:
         ]
         random.Random(7).shuffle(items)
         await services.outbox.enqueue_all(items, due_at=now, now=now)
-        await services.users.seen(BOB, "Bob", "bob", "zh-hans", private=True, now=now)
-        async with services.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO chats (chat_id, type, title, purpose, created_at, updated_at)"
-                " VALUES (?, 'supergroup', 'BD', 'bd', 0, 0)",
-                (BD_CHAT,),
-            )
-        signed = now - timedelta(days=3)
-        for n in range(REMINDERS):
-            creator = await services.creators.add(
-                f"kol{n}", platform="douyin", tier="A", owner_id=BOB, followers=None,
-                category="home", now=signed,
-            )  # fmt: skip
-            await services.samples.create(
-                creator_id=creator.id, owner_id=BOB, product=f"Mask{n}",
-                shipping_order_id=None, urgent=False, now=signed,
-            )  # fmt: skip
-        async with services.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE samples SET stage = 'signed', signed_at = ?, chase_due_at = ?",
-                (to_ts(signed), to_ts(now - timedelta(hours=1))),
-            )
+        await due_chases(services, REMINDERS, now)
     finally:
         await services.close()
 

@@ -52,6 +52,7 @@ ROW_ERRORS = {
         "line {line}: {cells} cells, the header has {header} — a number with a comma must be quoted"
     ),
     "too_few_cells": N_("line {line}: {cells} cells, the header has {header}"),
+    "nul_character": N_("line {line}: holds a NUL character, which is binary data, not text"),
     "missing_order_id": N_("line {line}: no order id"),
     "bad_date": N_("line {line}: cannot read the time {value} (write 2026-11-05 14:30)"),
     "bad_amount": N_("line {line}: the amount {value} is not a number"),

@@ -332,7 +332,7 @@ def _in_memory(table: Table) -> Table:
     rows = list(table)
     return Table(
         table.headers, table.header_line, lambda: ((n, c[:]) for n, c in rows),
-        table.nul_free, list(table.rejected),
+        True, list(table.rejected),  # rows with a NUL character stayed behind
     )  # fmt: skip
 
 

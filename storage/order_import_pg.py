@@ -1,15 +1,18 @@
 """The order import on PostgreSQL (storage/orders.py picks it by the store's dialect).
 
+The same steps as the SQLite path (storage/orders.py), with the SQL of storage/order_sql.py
+spelled by the dialect where the stores differ:
 1. A worker thread reads the file in batches: each mapped cell stripped and the row's raw-cell
-   hash (order_sql.hashed, as on SQLite), then the domain's parse_orders over the batch: the
-   one validator, for every row, on this store (SQLite's SQL fast path is checked against it
-   instead). Valid rows become typed tuples (Unix seconds, the local month and day, fen,
-   valid fen) and go into a session temp table by COPY (dialect.bulk_load) while the worker
-   validates the next batch.
-2. One order id listed twice: the later valid line wins (DISTINCT ON into pg_temp.incoming,
+   hash (order_sql.hashed); the batch goes into a session temp table as text by COPY
+   (dialect.bulk_load) while the worker reads the next one.
+2. Into a table holding orders, staged rows whose hash a stored order has are dropped
+   (order_sql.skip_unchanged: the re-import's shortcut). The fast path converts the canonical
+   spellings in one INSERT … SELECT on the server (order_sql.fast_sql); every other row goes
+   through the domain's parse_orders (order_sql.slow_path), the one validator.
+3. One order id listed twice: the later valid line wins (DISTINCT ON into pg_temp.incoming,
    keyed by order id); the lines it replaced are reported, with those parse_orders replaced
-   inside a batch.
-3. The merge, set-based, in transactions of consecutive order ids sized to hold the writer
+   among the slow rows.
+4. The merge, set-based, in transactions of consecutive order ids sized to hold the writer
    lock about _HOLD seconds (as on SQLite, so that the bot's writes take turns with a long
    import): the chunk's new and changed rows are found by comparing columns, the rollups move
    by the stored rows' contribution out and the new rows' in (order_sql.shift_rollups), and
@@ -19,8 +22,6 @@
    Into an empty orders table, one transaction instead: the rows in key order, the secondary
    index built once after, every rollup by one GROUP BY (a first import of millions of rows;
    the bot's writes wait for it, its reads do not).
-A valid row with a NUL character in a cell stored as text is refused by line (nul_character):
-PostgreSQL's text cannot hold one.
 """
 
 from __future__ import annotations
@@ -29,11 +30,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, tzinfo
-from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from bot.domain.gc_pause import gc_paused
-from bot.domain.orders import RowError, parse_orders
 from bot.domain.tables import Table
 from storage import order_sql
 from storage.db import to_ts
@@ -50,12 +49,9 @@ _HOLD = 0.5
 _CHUNK_FIRST, _CHUNK_MIN, _CHUNK_MAX = 20_000, 5_000, 200_000
 _WORK_MEM_KIB = 256 * 1024  # the dedupe's sort of a few million rows in memory
 
-_STAGED = ("line", *ORDER_COLUMNS, "raw_fp")
-_STORED_TEXT = {"order_id", "sharer_id", "buyer_id", "sku", "product", "creator"}
-_INTS = {"line", "paid_at", "month", "day", "quantity", "amount_fen", "refund_fen", "valid_fen",
-         "raw_fp"}  # fmt: skip
+_PARSED = order_sql.PARSED
+_INTS = {"line", "paid_at", "month", "day", "quantity", "amount_fen", "refund_fen", "raw_fp"}
 _TEXT = 'TEXT COLLATE "C"'  # byte order, as orders' keys (chunk ranges compare them)
-_STAGED_DDL = ", ".join(f"{c} {'BIGINT' if c in _INTS else _TEXT} NOT NULL" for c in _STAGED)
 
 _IN_CHUNK = "i.order_id > ? AND i.order_id <= ?"
 _TOUCHED = (
@@ -86,74 +82,32 @@ _NEXT_BOUND = (
 )
 
 
-class _Batch(NamedTuple):
-    rows: list[tuple[Any, ...]]  # typed, in _STAGED's order
-    errors: list[RowError]
-    duplicates: list[tuple[int, str]]  # replaced within the batch
-    read: int
-
-
-def _validated(
+def _staged(
     table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
-) -> Iterator[_Batch]:
-    """The table's rows in batches of `size`, each validated by parse_orders."""
-    width = len(present) + 2
-    days: dict[int, tuple[int, int] | None] = {}  # UTC hour: its local (month, day), if one
-    texts = [i for i, f in enumerate(present) if f in _STORED_TEXT]
+) -> Iterator[tuple[list[tuple[Any, ...]], set[str]]]:
+    """The table's rows for pg_temp.staging, `size` at a time, with their distinct local
+    hours (paid_at's first 13 characters, as written)."""
+    width, paid = len(present) + 2, 2 + present.index("paid_at")
     for flat in order_sql.hashed(table, cols, present, tz, size):
-        lines = [(flat[i], flat[i + 2 : i + width]) for i in range(0, len(flat), width)]
-        held = set() if table.nul_free else _nul_rows(lines, texts)
-        if held:
-            lines = [(line, cells) for line, cells in lines if line not in held]
-        hashes = dict(zip(flat[0::width], flat[1::width], strict=True))
-        # order_id is the first mapped field, stripped already.
-        ids = [(line, cells[0]) for line, cells in lines]
-        parsed = parse_orders(Table(present, table.header_line, partial(iter, lines)), tz)
-        bad = {e.line for e in parsed.errors}
-        last = {order_id: line for line, order_id in ids if line not in bad}
-        rows = []
-        for r in parsed.rows:
-            line = last[r.order_id]
-            ts = int(r.paid_at.timestamp())
-            hour = ts // 3600
-            md = days.get(hour, False)
-            if md is False:
-                md = days[hour] = _hour_day(hour, tz)
-            if md is None:  # the local day changes within this UTC hour
-                day = order_sql.stored_day(ts, tz)
-                md = (day // 100, day)
-            rows.append(
-                (line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
-                 r.quantity, r.amount_fen, r.refund_fen, r.status, r.valid_fen, r.creator,
-                 hashes[line])
-            )  # fmt: skip
-        errors = parsed.errors
-        if held:
-            errors = sorted(
-                errors + [RowError(n, "nul_character") for n in sorted(held)], key=_line
-            )
-        yield _Batch(rows, errors, parsed.duplicates, len(lines) + len(held))
-
-
-def _nul_rows(lines: list[tuple[int, list[str]]], texts: list[int]) -> set[int]:
-    """Lines with a NUL character in a cell stored as text: PostgreSQL's text cannot hold
-    one (SQLite's can). Refused by line, before the domain sees them."""
-    return {line for line, cells in lines if any("\x00" in cells[i] for i in texts)}
+        rows = [tuple(flat[i : i + width]) for i in range(0, len(flat), width)]
+        yield rows, {t[:13] for t in flat[paid::width]}
 
 
 def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def _line(error: RowError) -> int:
-    return error.line
-
-
-def _hour_day(hour: int, tz: tzinfo) -> tuple[int, int] | None:
-    first = order_sql.stored_day(hour * 3600, tz)
-    if order_sql.stored_day(hour * 3600 + 3599, tz) != first:
-        return None
-    return first // 100, first
+async def _create_temp(conn: Any, present: list[str]) -> None:
+    cells = ", ".join(f"{c} TEXT NOT NULL" for c in present)
+    await conn.execute(f"CREATE TEMP TABLE staging (line BIGINT, raw_fp BIGINT, {cells})")
+    await conn.execute(
+        "CREATE TEMP TABLE hours (hour TEXT PRIMARY KEY, utc BIGINT, month BIGINT, day BIGINT)"
+    )
+    parsed = ", ".join(f"{c} {'BIGINT' if c in _INTS else 'TEXT'}" for c in _PARSED)
+    # order_id in byte order, as orders' keys (the merge's chunk ranges compare them).
+    parsed = parsed.replace("order_id TEXT", f"order_id {_TEXT}")
+    await conn.execute(f"CREATE TEMP TABLE parsed (srow BIGINT, {parsed})")
+    await conn.execute("CREATE TEMP TABLE skipped (r BIGINT, sharer_id TEXT)")
 
 
 async def import_table(
@@ -174,39 +128,49 @@ async def import_table(
     async with db.sibling() as side:
         conn = side.conn
         await d.session_memory(conn, _WORK_MEM_KIB)
-        await conn.execute(f"CREATE TEMP TABLE staged ({_STAGED_DDL})")
-        errors: list[RowError] = []
-        duplicates: list[tuple[int, str]] = []
+        await _create_temp(conn, present)
+        empty = bool(await side.fetchval(_EMPTY))
+        hours = order_sql.Hours(tz, d)
+        columns = ("line", "raw_fp", *present)
         read, started = 0, time.perf_counter()
         with gc_paused():  # batches of a hundred thousand young containers
-            async with Readahead(_validated(table, cols, present, tz, batch)) as reader:
+            async with Readahead(_staged(table, cols, present, tz, batch)) as reader:
                 reader.ahead()
                 while part := await reader.next():
-                    reader.ahead()  # the worker validates the next batch meanwhile
-                    if part.rows:
-                        await d.bulk_load(conn, "pg_temp.staged", _STAGED, part.rows)
-                    errors += part.errors
-                    duplicates += part.duplicates
-                    read += part.read
+                    reader.ahead()  # the worker reads the next batch meanwhile
+                    rows, hours_seen = part
+                    await d.bulk_load(conn, "pg_temp.staging", columns, rows)
+                    await hours.add(conn, hours_seen)
+                    read += len(rows)
                     if progress is not None:
                         progress(read + len(table.rejected))
-        rejected = list(table.rejected)  # rows that did not fit the header
+        rejected = list(table.rejected)  # rows that did not fit the header: never staged
         if not read:
             return OrderImport(len(rejected), 0, 0, 0, rejected, [], [], None)
+        log.debug("import: %d rows staged in %.3f s", read, _since(started))
+        started = time.perf_counter()
+        skipped = 0
+        if not empty:
+            # Rows stored byte for byte already need no conversion: the re-import's shortcut.
+            await conn.execute("ANALYZE pg_temp.staging")
+            skipped = await order_sql.skip_unchanged(conn, read, d)
+        await conn.execute(order_sql.fast_sql(present, d), {"after": 0})
+        errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz, d)
         errors = sorted(errors + rejected, key=lambda e: e.line)
         result = OrderImport(read + len(rejected), 0, 0, 0, errors, duplicates, [], None)
-        log.debug("import: %d rows validated and copied in %.3f s", read, _since(started))
+        log.debug("import: %d rows converted in %.3f s", read - skipped, _since(started))
         started = time.perf_counter()
         incoming = await _dedupe(side, result)
         log.debug("import: %d orders deduplicated in %.3f s", incoming, _since(started))
         result.unbound = [
             row[0]
             for row in await side.fetchall(
-                "SELECT DISTINCT sharer_id FROM pg_temp.incoming WHERE sharer_id <> '' EXCEPT"
+                "SELECT sharer_id FROM pg_temp.incoming WHERE sharer_id <> '' UNION"
+                " SELECT sharer_id FROM pg_temp.skipped WHERE sharer_id <> '' EXCEPT"
                 " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1"
             )
         ]
-        if await side.fetchval(_EMPTY):
+        if empty:
             async with side.transaction() as tx:
                 bulk = await side.fetchval(_EMPTY)  # still: another process may import too
                 if bulk:
@@ -217,7 +181,7 @@ async def import_table(
                 await conn.execute(f"VACUUM (ANALYZE) orders, {', '.join(_REBUILT)}")
                 return result
         await side.conn.execute("ANALYZE pg_temp.incoming")  # the merge's joins are planned
-        await _write(side, result, now, incoming, record, shift)
+        await _write(side, result, now, incoming + skipped, record, shift)
         return result
 
 
@@ -225,23 +189,26 @@ async def _dedupe(side: Any, result: OrderImport) -> int:
     """pg_temp.incoming: one row per order id, the file's last valid line; the lines it
     replaced join result.duplicates. Its row count."""
     conn = side.conn
+    await conn.execute("DROP TABLE pg_temp.staging")
+    columns = ", ".join(c if c != "valid_fen" else f"{order_sql.VALID_FEN} AS valid_fen"
+                        for c in ("line", *ORDER_COLUMNS, "raw_fp"))  # fmt: skip
     await conn.execute(
-        "CREATE TEMP TABLE incoming AS SELECT DISTINCT ON (order_id) * FROM pg_temp.staged"
-        " ORDER BY order_id, line DESC"
+        f"CREATE TEMP TABLE incoming AS SELECT DISTINCT ON (order_id) {columns}"
+        " FROM pg_temp.parsed ORDER BY order_id, line DESC"
     )
     await conn.execute("ALTER TABLE pg_temp.incoming ADD PRIMARY KEY (order_id)")
-    staged = int(await side.fetchval("SELECT count(*) FROM pg_temp.staged"))
+    parsed = int(await side.fetchval("SELECT count(*) FROM pg_temp.parsed"))
     incoming = int(await side.fetchval("SELECT count(*) FROM pg_temp.incoming"))
-    if incoming < staged:
+    if incoming < parsed:
         result.duplicates += [
             (row[0], row[1])
             for row in await side.fetchall(
-                "SELECT s.line, s.order_id FROM pg_temp.staged s JOIN pg_temp.incoming i"
-                " ON i.order_id = s.order_id WHERE s.line <> i.line"
+                "SELECT p.line, p.order_id FROM pg_temp.parsed p JOIN pg_temp.incoming i"
+                " ON i.order_id = p.order_id WHERE p.line <> i.line"
             )
         ]
     result.duplicates.sort()
-    await conn.execute("DROP TABLE pg_temp.staged")
+    await conn.execute("DROP TABLE pg_temp.parsed")
     await conn.execute(f"CREATE TEMP TABLE touched (order_id {_TEXT} PRIMARY KEY, is_new BIGINT)")
     return incoming
 

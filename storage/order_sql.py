@@ -10,8 +10,10 @@ Every cell is staged stripped (by str.strip(), as the domain reads it), then:
 - amount and refund: ASCII digits with an optional `.d`/`.dd`, at most 15 characters, turned
   into integer fen by string operations and CAST AS INTEGER (never REAL); refund ≤ amount;
 - quantity: empty (1) or ASCII digits with a non-zero digit; status: a key of STATUS_WORDS.
-The blob-length checks matter: GLOB and length() stop at a NUL character, and CSV cells may
-hold one; a file known to hold none (Table.nul_free) gets the shorter checks.
+No cell holds a NUL character: the table reader refuses such rows (bot.domain.tables.Table).
+The SQL is the same on both stores but for the pattern tests and casts, which each store's
+dialect module spells (fast_money, fast_quantity, fast_clock); a staged row is known by
+`d.STAGED_KEY` (SQLite's rowid, PostgreSQL's line).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from storage.db import to_ts
 from storage.dialect import sqlite as sqlite_dialect
 
 _TEXT = ("sharer_id", "buyer_id", "sku", "product", "creator")
-_PARSED = (
+PARSED = (
     "line", "order_id", "paid_at", "month", "day", "sharer_id", "buyer_id", "sku", "product",
     "quantity", "amount_fen", "refund_fen", "status", "creator", "raw_fp",
 )  # fmt: skip
@@ -139,7 +141,7 @@ async def create_temp(conn: aiosqlite.Connection, present: list[str]) -> None:
         "CREATE TEMP TABLE hours (hour TEXT PRIMARY KEY, utc INTEGER, month INTEGER,"
         " day INTEGER) WITHOUT ROWID"
     )
-    await conn.execute(f"CREATE TEMP TABLE parsed (srow INTEGER PRIMARY KEY, {', '.join(_PARSED)})")
+    await conn.execute(f"CREATE TEMP TABLE parsed (srow INTEGER PRIMARY KEY, {', '.join(PARSED)})")
     await conn.execute(
         "CREATE TEMP TABLE incoming (order_id TEXT PRIMARY KEY, line,"
         f" {', '.join(ORDER_COLUMNS[1:])}, raw_fp) WITHOUT ROWID"
@@ -268,23 +270,28 @@ def hashed(
 # Staged rows that stored orders already hold byte for byte: the order id occurs once in the
 # file and its raw hash is the stored order's. Grouping walks the ids sorted, so the order
 # lookups go in key order.
-_SKIP_SQL = (
-    "INSERT INTO temp.skipped SELECT g.r, o.sharer_id FROM (SELECT max(rowid) AS r, order_id,"
-    " raw_fp FROM temp.staging GROUP BY order_id HAVING count(*) = 1) g"
-    " JOIN orders o ON o.order_id = g.order_id WHERE o.raw_fp = g.raw_fp AND o.raw_fp <> 0"
-)
+def _skip_sql(d: ModuleType) -> str:
+    return (
+        f"INSERT INTO {d.temp('skipped')} SELECT g.r, o.sharer_id FROM (SELECT"
+        f" max({d.STAGED_KEY}) AS r, order_id, max(raw_fp) AS raw_fp FROM {d.temp('staging')}"
+        " GROUP BY order_id HAVING count(*) = 1) g"
+        " JOIN orders o ON o.order_id = g.order_id WHERE o.raw_fp = g.raw_fp AND o.raw_fp <> 0"
+    )
 
 
-async def skip_unchanged(conn: aiosqlite.Connection, read: int) -> int:
-    """Drop from temp.staging the rows a stored order already holds (see _SKIP_SQL); their
+async def skip_unchanged(conn: Any, read: int, d: ModuleType) -> int:
+    """Drop from temp.staging the rows a stored order already holds (see _skip_sql); their
     count. Their sharer ids stay in temp.skipped for the unbound-id report."""
-    await conn.execute(_SKIP_SQL)
-    async with conn.execute("SELECT count(*) FROM temp.skipped") as cursor:
+    staging, skipped_rows = d.temp("staging"), d.temp("skipped")
+    await conn.execute(_skip_sql(d))
+    async with conn.execute(f"SELECT count(*) FROM {skipped_rows}") as cursor:
         (skipped,) = await cursor.fetchone()
     if skipped == read:
-        await conn.execute("DELETE FROM temp.staging")  # truncates at once
+        await conn.execute(f"DELETE FROM {staging}")  # truncates at once
     elif skipped:
-        await conn.execute("DELETE FROM temp.staging WHERE rowid IN (SELECT r FROM temp.skipped)")
+        await conn.execute(
+            f"DELETE FROM {staging} WHERE {d.STAGED_KEY} IN (SELECT r FROM {skipped_rows})"
+        )
     return int(skipped)
 
 
@@ -295,16 +302,18 @@ class Hours:
     local date of the UTC time; equal at both ends of the hour, or the hour is left to the
     slow path)."""
 
-    def __init__(self, tz: tzinfo) -> None:
+    def __init__(self, tz: tzinfo, d: ModuleType) -> None:
         self.tz = tz
         self.seen: set[str] = set()
+        self.insert = f"INSERT INTO {d.temp('hours')} VALUES (?, ?, ?, ?)"
 
-    async def add(self, conn: aiosqlite.Connection, hours: set[str]) -> None:
+    async def add(self, conn: Any, hours: set[str]) -> None:
         """Take in these hours (paid_at's first 13 characters, as written)."""
         prefixes = hours - self.seen
         self.seen |= prefixes
         rows = [row for raw in prefixes if (row := self._row(raw))]
-        await conn.executemany("INSERT INTO temp.hours VALUES (?, ?, ?, ?)", rows)
+        if rows:
+            await conn.executemany(self.insert, rows)
 
     def _row(self, raw: str) -> tuple[str, int, int, int] | None:
         # parse_paid_at reads every slash as a dash; keyed by the prefix as written.
@@ -335,90 +344,54 @@ def _parse(
     lines: list[tuple[int, list[str]]], present: list[str], header_line: int, tz: tzinfo
 ) -> ParsedOrders:
     """parse_orders over the slow rows."""
-    return parse_orders(Table(present, header_line, lambda: ((n, c[:]) for n, c in lines)), tz)
+    # The rows come from a table that held back those with a NUL character.
+    table = Table(present, header_line, lambda: ((n, c[:]) for n, c in lines), nul_free=True)
+    return parse_orders(table, tz)
 
 
-def _money(x: str, nul_free: bool) -> str:
-    if nul_free:  # one dot at most, followed by one or two digits
-        return (
-            f"CASE WHEN length({x}) BETWEEN 1 AND 15 AND {x} GLOB '[0-9]*'"
-            f" AND {x} NOT GLOB '*[^0-9.]*' THEN CASE instr({x}, '.')"
-            f" WHEN 0 THEN CAST({x} AS INTEGER) * 100"
-            f" WHEN length({x}) - 1 THEN CASE WHEN {x} GLOB '*[0-9]'"
-            f" THEN CAST(replace({x}, '.', '') AS INTEGER) * 10 END"
-            f" WHEN length({x}) - 2 THEN CASE WHEN {x} GLOB '*[0-9][0-9]'"
-            f" THEN CAST(replace({x}, '.', '') AS INTEGER) END END END"
-        )
-    dot, digits = f"instr({x}, '.')", f"replace({x}, '.', '')"
-    return (
-        f"CASE WHEN length(CAST({x} AS BLOB)) BETWEEN 1 AND 15"
-        f" AND length({x}) = length(CAST({x} AS BLOB)) AND {x} GLOB '[0-9]*'"
-        f" AND {digits} NOT GLOB '*[^0-9]*' THEN CASE"
-        f" WHEN {dot} = 0 THEN CAST({x} AS INTEGER) * 100"
-        f" WHEN length({digits}) <> length({x}) - 1 THEN NULL"
-        f" WHEN length({x}) - {dot} = 1 THEN CAST({digits} AS INTEGER) * 10"
-        f" WHEN length({x}) - {dot} = 2 THEN CAST({digits} AS INTEGER) END END"
-    )
-
-
-def fast_sql(present: list[str], nul_free: bool) -> str:
-    """Convert the staged rows after rowid :after; a NULL (or empty order_id) marks a row for
-    the slow path. `nul_free`: no cell holds a NUL, so lengths need not be counted in bytes
-    (the canonical spellings are ASCII, and GLOB refuses anything else)."""
-
-    def col(field: str) -> str:
-        return f"s.{field}" if field in present else "''"
-
-    def size(x: str) -> str:
-        return f"length({x})" if nul_free else f"length(CAST({x} AS BLOB))"
-
-    # The hour's key is the raw prefix (slashes as written): no replace() per row.
+def fast_sql(present: list[str], d: ModuleType) -> str:
+    """Convert the staged rows after key :after; a NULL (or empty order_id) marks a row for
+    the slow path."""
     p = "s.paid_at"
-    paid = (
-        f"CASE {size(p)} WHEN 16 THEN CASE WHEN substr({p}, 14) GLOB"
-        f" ':[0-5][0-9]' THEN h.utc + 60 * substr({p}, 15, 2) END WHEN 19 THEN CASE WHEN"
-        f" substr({p}, 14) GLOB ':[0-5][0-9]:[0-5][0-9]'"
-        f" THEN h.utc + 60 * substr({p}, 15, 2) + substr({p}, 18, 2) END END"
-    )
-    refund = f"CASE WHEN s.refund = '' THEN 0 ELSE {_money('s.refund', nul_free)} END"
-    q = "s.quantity"
-    ascii_q = "" if nul_free else f" AND length({q}) = {size(q)}"
-    qty = (
-        f"CASE WHEN {q} = '' THEN 1 WHEN {size(q)} <= 15{ascii_q}"
-        f" AND {q} NOT GLOB '*[^0-9]*' AND {q} GLOB '*[1-9]*' THEN CAST({q} AS INTEGER) END"
-    )
+    # The hour's key is the raw prefix (slashes as written): no replace() per row.
+    paid = d.fast_clock(p, "h.utc")
+    refund = f"CASE WHEN s.refund = '' THEN 0 ELSE {d.fast_money('s.refund')} END"
     words = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in STATUS_WORDS.items())
     status = f"CASE s.status {words} END" if "status" in present else _quote(STATUS_WORDS[""])
-    text = [col(f) if f in present else "''" for f in _TEXT]
+    text = [f"s.{f}" if f in present else "''" for f in _TEXT]
     values = [
-        "s.rowid", "s.line", "s.order_id", paid, "h.month", "h.day", *text[:4],
-        qty if "quantity" in present else "1", _money("s.amount", nul_free),
-        refund if "refund" in present else "0", status, text[4], "s.raw_fp",
+        f"s.{d.STAGED_KEY}", "s.line", "s.order_id", paid, "h.month", "h.day", *text[:4],
+        d.fast_quantity("s.quantity") if "quantity" in present else "1",
+        d.fast_money("s.amount"), refund if "refund" in present else "0", status, text[4],
+        "s.raw_fp",
     ]  # fmt: skip
     return (
-        f"INSERT INTO temp.parsed (srow, {', '.join(_PARSED)}) SELECT {', '.join(values)}"
-        f" FROM temp.staging s LEFT JOIN temp.hours h ON h.hour = substr({p}, 1, 13)"
-        " WHERE s.rowid > :after"
+        f"INSERT INTO {d.temp('parsed')} (srow, {', '.join(PARSED)}) SELECT {', '.join(values)}"
+        f" FROM {d.temp('staging')} s LEFT JOIN {d.temp('hours')} h"
+        f" ON h.hour = substr({p}, 1, 13) WHERE s.{d.STAGED_KEY} > :after"
     )
 
 
 # Bounds as the domain's (money.MAX_FEN, MAX_QUANTITY): a row beyond them is the domain's to
 # refuse, by line.
-_NOT_FAST = (
-    "NOT coalesce(p.order_id <> '' AND p.paid_at IS NOT NULL AND p.quantity IS NOT NULL"
-    f" AND p.status IS NOT NULL AND p.refund_fen <= p.amount_fen AND p.amount_fen <= {MAX_FEN}"
-    f" AND p.quantity <= {MAX_QUANTITY}, 0)"
-)
+def _not_fast(p: str) -> str:
+    """Whether a temp.parsed row (alias `p`, with its dot) is left to the slow path."""
+    return (
+        f"({p}order_id <> '' AND {p}paid_at IS NOT NULL AND {p}quantity IS NOT NULL"
+        f" AND {p}status IS NOT NULL AND {p}refund_fen <= {p}amount_fen"
+        f" AND {p}amount_fen <= {MAX_FEN} AND {p}quantity <= {MAX_QUANTITY}) IS NOT TRUE"
+    )
 
 
 async def slow_path(
-    conn: aiosqlite.Connection, header_line: int, present: list[str], tz: tzinfo
+    conn: Any, header_line: int, present: list[str], tz: tzinfo, d: ModuleType
 ) -> tuple[list[RowError], list[tuple[int, str]]]:
     """Run the rows the fast path left to the domain's parser; its valid rows replace them in
     temp.parsed (one per order id: the last valid line). Returns (errors, duplicates)."""
+    into = d.temp("parsed")
     async with conn.execute(
-        f"SELECT p.srow, s.* FROM temp.parsed p JOIN temp.staging s ON s.rowid = p.srow"
-        f" WHERE {_NOT_FAST}"
+        f"SELECT p.srow, s.* FROM {into} p JOIN {d.temp('staging')} s"
+        f" ON s.{d.STAGED_KEY} = p.srow WHERE {_not_fast('p.')}"
     ) as cursor:
         cursor.row_factory = None
         rows = list(await cursor.fetchall())
@@ -444,24 +417,20 @@ async def slow_path(
             (srow, line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
              r.quantity, r.amount_fen, r.refund_fen, r.status, r.creator, raw_fp)
         )  # fmt: skip
-    await conn.executemany("DELETE FROM temp.parsed WHERE srow = ?", [(r[0],) for r in rows])
-    await conn.executemany(
-        f"INSERT INTO temp.parsed (srow, {', '.join(_PARSED)})"
-        f" VALUES ({', '.join('?' * (len(_PARSED) + 1))})",
-        out,
-    )
+    await conn.execute(f"DELETE FROM {into} WHERE {_not_fast('')}")
+    await d.bulk_load(conn, into, ("srow", *PARSED), out)
     errors.sort(key=lambda e: e.line)
     return errors, parsed.duplicates
 
 
-_VALID = (
+VALID_FEN = (
     "CASE WHEN status = 'paid' AND amount_fen > refund_fen THEN amount_fen - refund_fen ELSE 0 END"
 )
 _SET = ", ".join(f"{c} = excluded.{c}" for c in ("line", *ORDER_COLUMNS[1:], "raw_fp"))
 DEDUP_SQL = (
     f"INSERT INTO temp.incoming (order_id, line, {', '.join(ORDER_COLUMNS[1:])}, raw_fp)"
     f" SELECT order_id, line, {', '.join(ORDER_COLUMNS[1:12])},"
-    f" {_VALID}, creator, raw_fp"
+    f" {VALID_FEN}, creator, raw_fp"
     " FROM temp.parsed WHERE true ORDER BY order_id, line"
     f" ON CONFLICT(order_id) DO UPDATE SET {_SET}"
 )
@@ -481,7 +450,8 @@ def bulk_orders_sql(now_ts: int, ids: IdOrder) -> str:
     is the file order: walked forwards when the ids rise, backwards (the first row of an id
     stays) when they fall, else sorted by id and line."""
     select = (
-        f"{_INTO} SELECT {', '.join(ORDER_COLUMNS[:12])}, {_VALID}, creator, raw_fp, {int(now_ts)}"
+        f"{_INTO} SELECT {', '.join(ORDER_COLUMNS[:12])}, {VALID_FEN}, creator, raw_fp,"
+        f" {int(now_ts)}"
         " FROM temp.parsed WHERE true"  # WHERE: the upsert's parsing rule
     )
     if ids.rising:

@@ -119,8 +119,8 @@ class Orders:
         conn = side.conn
         await order_sql.create_temp(conn, present)
         empty = bool(await _val(conn, "SELECT NOT EXISTS (SELECT 1 FROM orders)"))
-        hours = order_sql.Hours(tz)
-        fast = order_sql.fast_sql(present, table.nul_free)
+        hours = order_sql.Hours(tz, sqlite_dialect)
+        fast = order_sql.fast_sql(present, sqlite_dialect)
         read = 0
         ids = order_sql.IdOrder()
         batches = order_sql.staged(table, cols, present, tz, _BATCH, ids)
@@ -144,9 +144,11 @@ class Orders:
         skipped = 0
         if not empty:
             # Rows stored byte for byte already need no conversion: the re-import's shortcut.
-            skipped = await order_sql.skip_unchanged(conn, read)
+            skipped = await order_sql.skip_unchanged(conn, read, sqlite_dialect)
             await conn.execute(fast, {"after": 0})
-        errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz)
+        errors, duplicates = await order_sql.slow_path(
+            conn, table.header_line, present, tz, sqlite_dialect
+        )
         if rejected:
             errors = sorted(errors + rejected, key=lambda e: e.line)
         valid = int(await _val(conn, "SELECT count(*) FROM temp.parsed"))

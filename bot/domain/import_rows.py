@@ -5,7 +5,8 @@ messages translates (bot/imports.py).
 Codes raised here, by the table reader for any import:
 - too_many_cells (cells, header): more non-empty cells than the header names, typically an
   unquoted number with a thousands comma (`¥1,234.50` read as two cells);
-- too_few_cells (cells, header): a CSV row with fewer cells than the header.
+- too_few_cells (cells, header): a CSV row with fewer cells than the header;
+- nul_character: a row holding a NUL character (binary data, not text; tables.Table).
 """
 
 from __future__ import annotations

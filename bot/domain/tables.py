@@ -78,8 +78,9 @@ class Table:
     Every yielded row has at least `len(headers)` cells, so a consumer can index any mapped
     column without a length check. A row that does not fit the header (see
     import_rows.width_error) is not yielded: an iteration lists it in `rejected` instead, for
-    every import alike. `nul_free`: known to hold no NUL character anywhere (SQL string
-    functions stop at one).
+    every import alike. Nor is a row holding a NUL character (code nul_character): it is
+    binary data, not text, and no store should be asked to keep it (PostgreSQL's text cannot).
+    `nul_free`: known to hold no NUL character anywhere, so rows need no look.
     """
 
     headers: list[str]
@@ -89,10 +90,17 @@ class Table:
     rejected: list[RowError] = dataclass_field(default_factory=list)  # by the last iteration
 
     def rows(self) -> _Rows:
-        return self._source()
+        return iter(self)
 
     def __iter__(self) -> _Rows:
-        return self._source()
+        return self._source() if self.nul_free else self._refusing_nul()
+
+    def _refusing_nul(self) -> _Rows:
+        for line, cells in self._source():
+            if "\x00" in "".join(cells):
+                self.rejected.append(RowError(line, "nul_character"))
+            else:
+                yield line, cells
 
 
 class _Source:

@@ -36,6 +36,11 @@ MESSAGES = [
         "第 {line} 行：有 {cells} 個儲存格，表頭只有 {header} 個。帶逗號的數字必須加引號",
     ),
     (
+        "line {line}: holds a NUL character, which is binary data, not text",
+        "第 {line} 行：含有 NUL 字符，这是二进制数据，不是文本",
+        "第 {line} 行：含有 NUL 字元，這是二進位資料，不是文字",
+    ),
+    (
         "line {line}: {cells} cells, the header has {header}",
         "第 {line} 行：只有 {cells} 个单元格，表头有 {header} 个",
         "第 {line} 行：只有 {cells} 個儲存格，表頭有 {header} 個",

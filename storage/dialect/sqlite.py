@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 NAME = "sqlite"
+# How the order import knows a staged row (storage/order_sql.py).
+STAGED_KEY = "rowid"
 
 
 def greatest(*exprs: str) -> str:
@@ -141,3 +143,39 @@ async def session_memory(conn: Any, kib: int) -> None:
     page cache, and temp tables and sorts in memory."""
     await conn.execute(f"PRAGMA cache_size = -{int(kib)}")
     await conn.execute("PRAGMA temp_store = MEMORY")
+
+
+# The order import's fast path (storage/order_sql.py): the canonical spellings only, NULL for
+# anything else. The cells are stripped and hold no NUL character.
+
+
+def fast_money(x: str) -> str:
+    """Fen of ASCII digits with at most one dot followed by one or two digits, 15 characters
+    at most."""
+    return (
+        f"CASE WHEN length({x}) BETWEEN 1 AND 15 AND {x} GLOB '[0-9]*'"
+        f" AND {x} NOT GLOB '*[^0-9.]*' THEN CASE instr({x}, '.')"
+        f" WHEN 0 THEN CAST({x} AS INTEGER) * 100"
+        f" WHEN length({x}) - 1 THEN CASE WHEN {x} GLOB '*[0-9]'"
+        f" THEN CAST(replace({x}, '.', '') AS INTEGER) * 10 END"
+        f" WHEN length({x}) - 2 THEN CASE WHEN {x} GLOB '*[0-9][0-9]'"
+        f" THEN CAST(replace({x}, '.', '') AS INTEGER) END END END"
+    )
+
+
+def fast_quantity(q: str) -> str:
+    """1 for empty, else ASCII digits (15 at most) with one that is not 0."""
+    return (
+        f"CASE WHEN {q} = '' THEN 1 WHEN length({q}) <= 15"
+        f" AND {q} NOT GLOB '*[^0-9]*' AND {q} GLOB '*[1-9]*' THEN CAST({q} AS INTEGER) END"
+    )
+
+
+def fast_clock(p: str, hour_utc: str) -> str:
+    """Unix seconds of `p`, `…HH:MM` or `…HH:MM:SS`, whose hour starts at `hour_utc`."""
+    return (
+        f"CASE length({p}) WHEN 16 THEN CASE WHEN substr({p}, 14) GLOB"
+        f" ':[0-5][0-9]' THEN {hour_utc} + 60 * substr({p}, 15, 2) END WHEN 19 THEN CASE WHEN"
+        f" substr({p}, 14) GLOB ':[0-5][0-9]:[0-5][0-9]'"
+        f" THEN {hour_utc} + 60 * substr({p}, 15, 2) + substr({p}, 18, 2) END END"
+    )

@@ -1,7 +1,7 @@
 """The order import on both stores (any_db): what parse_orders gives is what is stored and
 reported, the rollups (the import's and the digest's) equal a recomputation after every
 import, a second import of a file changes nothing, a failure leaves nothing half-written.
-On PostgreSQL every row goes through the domain's parse_orders (storage/order_import_pg.py),
+On both the fast path converts the canonical spellings and leaves the rest to parse_orders,
 the merge runs in several chunks, and the orders table's triggers are back afterwards."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import storage.orders as orders_module
 from bot.domain import orders as domain_orders
 from bot.domain.orders import parse_orders
 from bot.domain.tables import TableError, read_table
+from storage import order_sql
 from storage.orders import OrderImport, Orders
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -179,27 +180,33 @@ async def test_a_later_line_wins_across_batches(any_db: Any, monkeypatch) -> Non
     ]
 
 
-async def test_every_row_goes_through_the_domain_parser_on_postgresql(
-    pg_db: Any, monkeypatch: pytest.MonkeyPatch
+async def test_the_fast_path_leaves_only_the_other_spellings_to_the_domain_parser(
+    any_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[int] = []
+    parse = order_sql._parse
 
-    def counted(table, tz):  # type: ignore[no-untyped-def]
-        parsed = parse_orders(table, tz)
-        seen.append(parsed.read)
-        return parsed
+    def counted(lines, present, header_line, tz):  # type: ignore[no-untyped-def]
+        seen.append(len(lines))
+        return parse(lines, present, header_line, tz)
 
-    monkeypatch.setattr(pg_module, "parse_orders", counted)
+    monkeypatch.setattr(order_sql, "_parse", counted)
     text = "order_id,paid_at,amount,status\n" + "".join(
         f"c{i},2026-11-{1 + i % 28:02d} 10:00,{i}.5,{'已完成' if i % 2 else 'paid'}\n"
         for i in range(300)
     )
-    result = await run(pg_db, text)
-    assert (result.new, sum(seen)) == (300, 300)
-    # A status word the domain learns is taken at once: the domain is the one place.
+    text += 'd1,2026-11-05 10:00,"¥1,200.00",paid\nd2,2026/11/5 9:05,1,paid\n'
+    text += "d3,2026-11-05 10:00,1,PAID\n"
+    result = await run(any_db, text)
+    assert (result.new, sum(seen)) == (303, 3)
+    # A status word the domain learns is taken at once, by both paths: the domain is the
+    # one place.
     monkeypatch.setitem(domain_orders.STATUS_WORDS, "已签收", "paid")
-    result = await run(pg_db, "order_id,paid_at,amount,status\nz,2026-11-05 10:00,1,已签收\n")
-    assert (result.new, result.rejected) == (1, 0)
+    text = (
+        "order_id,paid_at,amount,status\nz,2026-11-05 10:00,1,已签收\ny,2026-11-5 10:00,1,已签收\n"
+    )
+    result = await run(any_db, text)
+    assert (result.new, result.rejected) == (2, 0)
 
 
 async def test_postgresql_triggers_are_back_and_the_boards_counter_moved(pg_db: Any) -> None:
@@ -237,15 +244,15 @@ async def test_another_time_zone_moves_the_days(any_db: Any) -> None:
     await assert_rollups(any_db)
 
 
-async def test_a_nul_in_a_stored_cell_is_refused_by_line_on_postgresql(pg_db: Any) -> None:
-    # PostgreSQL's text holds no NUL: such a row is refused (not a failed import), the rest
-    # of the file imported.
+async def test_a_row_with_a_nul_character_is_refused_by_line(any_db: Any) -> None:
+    # Binary data, not text (and PostgreSQL's text cannot hold it): such a row is refused, the
+    # rest of the file imported, on both stores alike.
     text = (
         "order_id,paid_at,amount,sharer_id\na\x00,2026-11-05 10:00,1,\nb,2026-11-05 10:00,1,S\x00\n"
     )
-    text += "c,2026-11-05 10:00,1\x00,S\nd,2026-11-05 10:00,1,S\n"
-    result = await run(pg_db, text)
+    text += "c,2026-11-05 10:00,1\x00,S\nd,2026-11-05 10:00,1,S\ne,2026-11-05 10:00,x,S\n"
+    result = await run(any_db, text)
     assert [(e.line, e.code) for e in result.errors] == [
-        (2, "nul_character"), (3, "nul_character"), (4, "bad_amount"),
+        (2, "nul_character"), (3, "nul_character"), (4, "nul_character"), (6, "bad_amount"),
     ]  # fmt: skip
-    assert (result.read, result.new) == (4, 1)
+    assert (result.read, result.new) == (5, 1)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -52,6 +53,17 @@ _WORK_MEM_KIB = 256 * 1024  # the dedupe's sort of a few million rows in memory
 _PARSED = order_sql.PARSED
 _INTS = {"line", "paid_at", "month", "day", "quantity", "amount_fen", "refund_fen", "raw_fp"}
 _TEXT = 'TEXT COLLATE "C"'  # byte order, as orders' keys (chunk ranges compare them)
+
+
+# A batch converted into pg_temp.parsed; the rows the fast path left are kept for the slow
+# path's look at their cells.
+def _convert(fast: str) -> str:
+    return (
+        f"WITH c AS ({fast} RETURNING srow, {order_sql.not_fast('')} AS slow)"
+        " INSERT INTO pg_temp.staging SELECT b.* FROM pg_temp.batch b"
+        " JOIN c ON c.srow = b.line WHERE c.slow"
+    )
+
 
 _IN_CHUNK = "i.order_id > ? AND i.order_id <= ?"
 _TOUCHED = (
@@ -98,14 +110,16 @@ def _since(started: float) -> float:
 
 
 async def _create_temp(conn: Any, present: list[str]) -> None:
-    cells = ", ".join(f"{c} TEXT NOT NULL" for c in present)
+    # order_id in byte order, as orders' keys (joins and chunk ranges compare them).
+    cells = ", ".join(f"{c} {_TEXT if c == 'order_id' else 'TEXT'} NOT NULL" for c in present)
     await conn.execute(f"CREATE TEMP TABLE staging (line BIGINT, raw_fp BIGINT, {cells})")
+    await conn.execute("CREATE TEMP TABLE batch (LIKE pg_temp.staging)")
     await conn.execute(
         "CREATE TEMP TABLE hours (hour TEXT PRIMARY KEY, utc BIGINT, month BIGINT, day BIGINT)"
     )
-    parsed = ", ".join(f"{c} {'BIGINT' if c in _INTS else 'TEXT'}" for c in _PARSED)
-    # order_id in byte order, as orders' keys (the merge's chunk ranges compare them).
-    parsed = parsed.replace("order_id TEXT", f"order_id {_TEXT}")
+    parsed = ", ".join(
+        f"{c} {'BIGINT' if c in _INTS else _TEXT if c == 'order_id' else 'TEXT'}" for c in _PARSED
+    )
     await conn.execute(f"CREATE TEMP TABLE parsed (srow BIGINT, {parsed})")
     await conn.execute("CREATE TEMP TABLE skipped (r BIGINT, sharer_id TEXT)")
 
@@ -132,15 +146,25 @@ async def import_table(
         empty = bool(await side.fetchval(_EMPTY))
         hours = order_sql.Hours(tz, d)
         columns = ("line", "raw_fp", *present)
+        # Into an empty table each batch is converted as it comes (the server converts while
+        # the worker reads the next), and only the rows left to the slow path are staged.
+        convert = _convert(order_sql.fast_sql(present, d, "batch"))
         read, started = 0, time.perf_counter()
         with gc_paused():  # batches of a hundred thousand young containers
             async with Readahead(_staged(table, cols, present, tz, batch)) as reader:
                 reader.ahead()
                 while part := await reader.next():
-                    reader.ahead()  # the worker reads the next batch meanwhile
                     rows, hours_seen = part
-                    await d.bulk_load(conn, "pg_temp.staging", columns, rows)
                     await hours.add(conn, hours_seen)
+                    await d.bulk_load(conn, "pg_temp.batch" if empty else "pg_temp.staging",
+                                      columns, rows)  # fmt: skip
+                    # The worker reads the next batch meanwhile: after the COPY, whose
+                    # encoding would contend with it for the GIL, beside the conversion,
+                    # which is the server's work.
+                    reader.ahead()
+                    if empty:
+                        await conn.execute(convert, {"after": 0})
+                        await conn.execute("TRUNCATE pg_temp.batch")
                     read += len(rows)
                     if progress is not None:
                         progress(read + len(table.rejected))
@@ -154,7 +178,7 @@ async def import_table(
             # Rows stored byte for byte already need no conversion: the re-import's shortcut.
             await conn.execute("ANALYZE pg_temp.staging")
             skipped = await order_sql.skip_unchanged(conn, read, d)
-        await conn.execute(order_sql.fast_sql(present, d), {"after": 0})
+            await conn.execute(order_sql.fast_sql(present, d), {"after": 0})
         errors, duplicates = await order_sql.slow_path(conn, table.header_line, present, tz, d)
         errors = sorted(errors + rejected, key=lambda e: e.line)
         result = OrderImport(read + len(rejected), 0, 0, 0, errors, duplicates, [], None)
@@ -216,10 +240,13 @@ async def _dedupe(side: Any, result: OrderImport) -> int:
 async def _bulk(
     conn: Any, r: OrderImport, now: datetime, incoming: int, record: tuple[int | None, str, str]
 ) -> None:
-    """Into an empty table, in one transaction: the rows in key order, the secondary index
-    built once at the end, every rollup by one GROUP BY (the triggers resting)."""
+    """Into an empty table, in one transaction: the rows in key order, every rollup by one
+    GROUP BY (the triggers resting), the secondary indexes of all built once at the end."""
     started = time.perf_counter()
-    async with d.triggers_suspended(conn, order_sql.RESTING), d.indexes_suspended(conn, "orders"):
+    async with AsyncExitStack() as suspended:
+        await suspended.enter_async_context(d.triggers_suspended(conn, order_sql.RESTING))
+        for table in ("orders", *_REBUILT):
+            await suspended.enter_async_context(d.indexes_suspended(conn, table))
         await conn.execute(f"{_INSERT} FROM pg_temp.incoming i ORDER BY i.order_id", (to_ts(now),))
         await order_sql.rebuild_rollups(conn, d)
     r.new = incoming

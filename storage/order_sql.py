@@ -305,7 +305,7 @@ class Hours:
     def __init__(self, tz: tzinfo, d: ModuleType) -> None:
         self.tz = tz
         self.seen: set[str] = set()
-        self.insert = f"INSERT INTO {d.temp('hours')} VALUES (?, ?, ?, ?)"
+        self.d = d
 
     async def add(self, conn: Any, hours: set[str]) -> None:
         """Take in these hours (paid_at's first 13 characters, as written)."""
@@ -313,7 +313,9 @@ class Hours:
         self.seen |= prefixes
         rows = [row for raw in prefixes if (row := self._row(raw))]
         if rows:
-            await conn.executemany(self.insert, rows)
+            await self.d.bulk_load(
+                conn, self.d.temp("hours"), ("hour", "utc", "month", "day"), rows
+            )
 
     def _row(self, raw: str) -> tuple[str, int, int, int] | None:
         # parse_paid_at reads every slash as a dash; keyed by the prefix as written.
@@ -349,9 +351,9 @@ def _parse(
     return parse_orders(table, tz)
 
 
-def fast_sql(present: list[str], d: ModuleType) -> str:
-    """Convert the staged rows after key :after; a NULL (or empty order_id) marks a row for
-    the slow path."""
+def fast_sql(present: list[str], d: ModuleType, source: str = "staging") -> str:
+    """Convert the rows of temp table `source` (staged rows) after key :after; a NULL (or
+    empty order_id) marks a row for the slow path."""
     p = "s.paid_at"
     # The hour's key is the raw prefix (slashes as written): no replace() per row.
     paid = d.fast_clock(p, "h.utc")
@@ -367,14 +369,14 @@ def fast_sql(present: list[str], d: ModuleType) -> str:
     ]  # fmt: skip
     return (
         f"INSERT INTO {d.temp('parsed')} (srow, {', '.join(PARSED)}) SELECT {', '.join(values)}"
-        f" FROM {d.temp('staging')} s LEFT JOIN {d.temp('hours')} h"
+        f" FROM {d.temp(source)} s LEFT JOIN {d.temp('hours')} h"
         f" ON h.hour = substr({p}, 1, 13) WHERE s.{d.STAGED_KEY} > :after"
     )
 
 
 # Bounds as the domain's (money.MAX_FEN, MAX_QUANTITY): a row beyond them is the domain's to
 # refuse, by line.
-def _not_fast(p: str) -> str:
+def not_fast(p: str) -> str:
     """Whether a temp.parsed row (alias `p`, with its dot) is left to the slow path."""
     return (
         f"({p}order_id <> '' AND {p}paid_at IS NOT NULL AND {p}quantity IS NOT NULL"
@@ -391,7 +393,7 @@ async def slow_path(
     into = d.temp("parsed")
     async with conn.execute(
         f"SELECT p.srow, s.* FROM {into} p JOIN {d.temp('staging')} s"
-        f" ON s.{d.STAGED_KEY} = p.srow WHERE {_not_fast('p.')}"
+        f" ON s.{d.STAGED_KEY} = p.srow WHERE {not_fast('p.')}"
     ) as cursor:
         cursor.row_factory = None
         rows = list(await cursor.fetchall())
@@ -417,7 +419,7 @@ async def slow_path(
             (srow, line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
              r.quantity, r.amount_fen, r.refund_fen, r.status, r.creator, raw_fp)
         )  # fmt: skip
-    await conn.execute(f"DELETE FROM {into} WHERE {_not_fast('')}")
+    await conn.execute(f"DELETE FROM {into} WHERE {not_fast('')}")
     await d.bulk_load(conn, into, ("srow", *PARSED), out)
     errors.sort(key=lambda e: e.line)
     return errors, parsed.duplicates

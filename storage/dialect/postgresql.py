@@ -179,16 +179,16 @@ def fast_money(x: str) -> str:
 def fast_quantity(q: str) -> str:
     """1 for empty, else ASCII digits (15 at most) with one that is not 0."""
     return (
-        f"CASE WHEN {q} = '' THEN 1 WHEN {q} ~ '^[0-9]{{1,15}}$' AND {q} ~ '[1-9]'"
+        f"CASE WHEN {q} = '' THEN 1 WHEN length({q}) <= 15 AND {q} ~ '^0*[1-9][0-9]*$'"
         f" THEN CAST({q} AS BIGINT) END"
     )
 
 
 def fast_clock(p: str, hour_utc: str) -> str:
     """Unix seconds of `p`, `…HH:MM` or `…HH:MM:SS`, whose hour starts at `hour_utc`."""
+    minute = f"{hour_utc} + 60 * CAST(substr({p}, 15, 2) AS BIGINT)"
     return (
-        f"CASE WHEN {p} ~ '^.{{13}}:[0-5][0-9]$' THEN {hour_utc}"
-        f" + 60 * CAST(substr({p}, 15, 2) AS BIGINT) WHEN {p} ~ '^.{{13}}:[0-5][0-9]:[0-5][0-9]$'"
-        f" THEN {hour_utc} + 60 * CAST(substr({p}, 15, 2) AS BIGINT)"
-        f" + CAST(substr({p}, 18, 2) AS BIGINT) END"
+        f"CASE length({p}) WHEN 16 THEN CASE WHEN substr({p}, 14) ~ '^:[0-5][0-9]$'"
+        f" THEN {minute} END WHEN 19 THEN CASE WHEN substr({p}, 14) ~ '^:[0-5][0-9]:[0-5][0-9]$'"
+        f" THEN {minute} + CAST(substr({p}, 18, 2) AS BIGINT) END END"
     )

@@ -267,15 +267,16 @@ def hashed(
         yield flat
 
 
-# Staged rows that stored orders already hold byte for byte: the order id occurs once in the
-# file and its raw hash is the stored order's. Grouping walks the ids sorted, so the order
-# lookups go in key order.
-def _skip_sql(d: ModuleType) -> str:
+# Staged rows that stored orders already hold byte for byte: the raw hash is the stored
+# order's, and the order id occurs once in the file. The join first (the planners estimate it
+# well and pick index probes or a hash join by the sizes), then the ids listed twice put back.
+def _skip_sql(d: ModuleType) -> tuple[str, str]:
+    staging, skipped, key = d.temp("staging"), d.temp("skipped"), d.STAGED_KEY
     return (
-        f"INSERT INTO {d.temp('skipped')} SELECT g.r, o.sharer_id FROM (SELECT"
-        f" max({d.STAGED_KEY}) AS r, order_id, max(raw_fp) AS raw_fp FROM {d.temp('staging')}"
-        " GROUP BY order_id HAVING count(*) = 1) g"
-        " JOIN orders o ON o.order_id = g.order_id WHERE o.raw_fp = g.raw_fp AND o.raw_fp <> 0"
+        f"INSERT INTO {skipped} SELECT s.{key}, o.sharer_id FROM {staging} s"
+        " JOIN orders o ON o.order_id = s.order_id AND o.raw_fp = s.raw_fp WHERE o.raw_fp <> 0",
+        f"DELETE FROM {skipped} WHERE r IN (SELECT {key} FROM {staging} WHERE order_id IN"
+        f" (SELECT order_id FROM {staging} GROUP BY order_id HAVING count(*) > 1))",
     )
 
 
@@ -283,7 +284,8 @@ async def skip_unchanged(conn: Any, read: int, d: ModuleType) -> int:
     """Drop from temp.staging the rows a stored order already holds (see _skip_sql); their
     count. Their sharer ids stay in temp.skipped for the unbound-id report."""
     staging, skipped_rows = d.temp("staging"), d.temp("skipped")
-    await conn.execute(_skip_sql(d))
+    for sql in _skip_sql(d):
+        await conn.execute(sql)
     async with conn.execute(f"SELECT count(*) FROM {skipped_rows}") as cursor:
         (skipped,) = await cursor.fetchone()
     if skipped == read:

@@ -21,8 +21,8 @@ bench/RESULTS-import.md):
 A rollup row exists while its group has at least one counted order (`orders` > 0);
 unattributed orders roll up under sharer ''.
 
-That is the SQLite path. On PostgreSQL the import is storage/order_import_pg.py (COPY into a
-typed staging table, every row validated by the domain's parse_orders, set-based merge);
+That is the SQLite path. On PostgreSQL the import is storage/order_import_pg.py: the same
+steps and SQL (the dialect spells the fast path's pattern tests), batches staged by COPY;
 Orders.import_table picks the path by the store's dialect, here and nowhere else.
 """
 

@@ -203,14 +203,16 @@ async def import_table(
                 # (/me over a sharer's month of orders), not left to autovacuum's turn.
                 await conn.execute(f"VACUUM (ANALYZE) orders, {', '.join(_REBUILT)}")
                 return result
-        await side.conn.execute("ANALYZE pg_temp.incoming")  # the merge's joins are planned
+        await conn.execute("ALTER TABLE pg_temp.incoming ADD PRIMARY KEY (order_id)")
+        await conn.execute("ANALYZE pg_temp.incoming")  # the merge's joins are planned
         await _write(side, result, now, incoming + skipped, record, shift)
         return result
 
 
 async def _dedupe(side: Any, result: OrderImport) -> int:
-    """pg_temp.incoming: one row per order id, the file's last valid line; the lines it
-    replaced join result.duplicates. Its row count."""
+    """pg_temp.incoming: one row per order id, the file's last valid line, in key order (its
+    primary key is added where the merge needs it); the lines it replaced join
+    result.duplicates. Its row count."""
     conn = side.conn
     await conn.execute("DROP TABLE pg_temp.staging")
     columns = ", ".join(c if c != "valid_fen" else f"{order_sql.VALID_FEN} AS valid_fen"
@@ -219,7 +221,6 @@ async def _dedupe(side: Any, result: OrderImport) -> int:
         f"CREATE TEMP TABLE incoming AS SELECT DISTINCT ON (order_id) {columns}"
         " FROM pg_temp.parsed ORDER BY order_id, line DESC"
     )
-    await conn.execute("ALTER TABLE pg_temp.incoming ADD PRIMARY KEY (order_id)")
     parsed = int(await side.fetchval("SELECT count(*) FROM pg_temp.parsed"))
     incoming = int(await side.fetchval("SELECT count(*) FROM pg_temp.incoming"))
     if incoming < parsed:
@@ -245,7 +246,9 @@ async def _bulk(
     # Only orders' index is set aside: readers of orders wait for this transaction (DROP INDEX
     # locks the table), those of the rollups (the boards) do not.
     async with d.triggers_suspended(conn, order_sql.RESTING), d.indexes_suspended(conn, "orders"):
-        await conn.execute(f"{_INSERT} FROM pg_temp.incoming i ORDER BY i.order_id", (to_ts(now),))
+        # pg_temp.incoming was written in key order by the dedupe's sort, and a sequential
+        # read gives its rows in that order: the primary key's pages fill in turn, no sort.
+        await conn.execute(f"{_INSERT} FROM pg_temp.incoming i", (to_ts(now),))
         await order_sql.rebuild_rollups(conn, d)
     r.new = incoming
     r.import_id = await order_sql.record_import(conn, r, now, *record)

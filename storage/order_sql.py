@@ -604,24 +604,19 @@ _DAY_SHIFTS = [
 async def build_day_rollups(conn: Any) -> None:
     """After a bulk load (sharer_day and sku_day built, the triggers resting): each of the
     digest's rollups by one GROUP BY."""
-    for table, select in (
-        ("buyer_day", "SELECT day, buyer_id, COUNT(*) FROM orders GROUP BY day, buyer_id"),
-        (
-            "order_day",
-            "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders GROUP BY day",
-        ),
-        (
-            "sharer_first",
-            "SELECT sharer_id, MIN(day) FROM sharer_day WHERE orders > 0 GROUP BY sharer_id",
-        ),
-        (
-            "sku_day_total",
-            "SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day GROUP BY day, sku"
-            " HAVING SUM(orders) > 0",
-        ),
-    ):
+    for table, select, key in (
+        ("buyer_day", "SELECT day, buyer_id, COUNT(*) FROM orders", "day, buyer_id"),
+        ("order_day", "SELECT day, SUM(amount_fen), SUM(valid_fen), COUNT(*), 0 FROM orders",
+         "day"),
+        ("sharer_first", "SELECT sharer_id, MIN(day) FROM sharer_day WHERE orders > 0",
+         "sharer_id"),
+        ("sku_day_total", "SELECT day, sku, SUM(valid_fen), SUM(orders) FROM sku_day", "day, sku"),
+    ):  # fmt: skip
+        having = " HAVING SUM(orders) > 0" if table == "sku_day_total" else ""
         await conn.execute(f"DELETE FROM {table}")
-        await conn.execute(f"INSERT INTO {table} {select}")
+        # In the key's order: the primary key's pages fill in turn (a hash aggregate's order
+        # would touch them at random).
+        await conn.execute(f"INSERT INTO {table} {select} GROUP BY {key}{having} ORDER BY {key}")
     await conn.execute(
         "UPDATE order_day SET customers = (SELECT COUNT(*) FROM buyer_day b"
         " WHERE b.day = order_day.day)"

@@ -371,7 +371,8 @@ def _read_xlsx(source: _Source, filename: str, ext: str, limits: Limits) -> Tabl
                 yield line, cells
 
     # A row ends at its last non-empty cell in the sheet's XML: short rows are complete.
-    return _make_table(source_rows, nul_free=False, pad_short=True, limits=limits)
+    # XML 1.0 cannot hold a NUL character, not even as a reference: no cell has one.
+    return _make_table(source_rows, nul_free=True, pad_short=True, limits=limits)
 
 
 def _check_packing(source: _Source, limits: Limits, unreadable: Callable[[], TableError]) -> None:

@@ -235,3 +235,27 @@ async def test_roster_import_upserts_sharers_and_refuses_cycles(bot: Driver) -> 
     # Once bound, B drops out of an order import's "not bound yet" list.
     [done] = await bot.upload(ADA, ADA, ORDERS.encode(), "orders.csv", "/import")
     assert done.text.endswith("尚未绑定 Telegram 账号的分享员ID（1 个）：\nA")
+
+
+async def test_a_row_holding_a_nul_character_is_refused_in_every_import(bot: Driver) -> None:
+    # Binary data, not text (PostgreSQL's text cannot even keep it): refused by line, in the
+    # reader's language, the rest imported, on either store.
+    roster = "分享员ID,昵称\nA,Alice\nB,Bel\x00la\nC,Cora\n"
+    [done] = await bot.upload(ADA, ADA, roster.encode(), "roster.csv", "/import_sharers")
+    assert done.text == "\n".join([
+        "分享员导入（roster.csv）：读取 3 行，新增 2，更新 0，未变 0，拒绝 1。",
+        "",
+        "跳过的行：",
+        "第 3 行：含有 NUL 字符，这是二进制数据，不是文本",
+    ])  # fmt: skip
+    await bot.services.users.grant(EVE, "manager", actor_id=ADA, now=T0)
+    orders = "order_id,paid_at,amount\nx1,2026-11-05 10:00,12.50\nx\x002,2026-11-05 10:00,1\n"
+    [done] = await bot.upload(EVE, EVE, orders.encode(), "orders.csv", "/import")
+    assert done.text == "\n".join([
+        "Orders from orders.csv: 2 rows read, 1 new, 0 updated, 0 unchanged, 1 rejected.",
+        "",
+        "Rows skipped:",
+        "line 3: holds a NUL character, which is binary data, not text",
+    ])  # fmt: skip
+    assert await rows(bot, "SELECT sharer_id FROM sharers ORDER BY 1") == [("A",), ("C",)]
+    assert await rows(bot, "SELECT order_id FROM orders") == [("x1",)]

@@ -131,7 +131,8 @@ def test_normalize_handle_is_idempotent(text: str) -> None:
         once = normalize_handle(text)
     except CreatorError:
         return
-    assert normalize_handle(once) == once or once.startswith(("@", "＠"))
+    # A second leading @ ('@@x') is the handle's own character: another pass takes it too.
+    assert once.startswith(("@", "＠")) or normalize_handle(once) == once
     assert not any(ch.isspace() for ch in once)
 
 

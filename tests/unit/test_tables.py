@@ -49,7 +49,18 @@ def test_nul_free_says_whether_any_cell_can_hold_a_nul() -> None:
     assert read_table("订单号\nA1\n".encode("utf-16"), "x.csv").nul_free
     assert not read_table("订单号\nA\x001\n".encode("utf-16"), "x.csv").nul_free
     assert not read_table(b"a\nA\x001\n", "x.csv").nul_free
-    assert not read_table(_xlsx([["a"], ["A1"]]), "x.xlsx").nul_free  # not looked at
+    assert read_table(_xlsx([["a"], ["A1"]]), "x.xlsx").nul_free  # XML cannot hold one
+
+
+def test_a_row_holding_a_nul_character_is_held_back_by_line() -> None:
+    for table in (
+        read_table(b"a,b\nA1,x\nA\x002,y\nA3,z\x00\nA4,\n", "x.csv"),
+        read_table("a,b\nA1,x\nA\x002,y\nA3,z\x00\nA4,\n".encode("utf-16"), "x.csv"),
+    ):
+        assert [line for line, _ in table] == [2, 5]
+        assert [(e.line, e.code) for e in table.rejected] == [(3, "nul_character"),
+                                                              (4, "nul_character")]  # fmt: skip
+        assert [line for line, _ in table] == [2, 5] and len(table.rejected) == 2  # again
 
 
 def test_csv_gbk() -> None:

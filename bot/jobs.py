@@ -143,6 +143,50 @@ async def run_due(app: Application, *, force: bool = False) -> int:
         return await pump(app)
 
 
+class _Kicks:
+    """The background runs handlers ask for: one at a time, and one more after it when asked
+    while it runs (what the asker queued may have come after the run's last look)."""
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task[None] | None = None
+        self.again = False
+
+    async def run(self, app: Application) -> None:
+        while True:
+            self.again = False
+            await run_due(app)
+            if not (self.again and app.running):
+                return
+
+
+def kick(app: Application) -> asyncio.Task[None]:
+    """Run the due ticks and send what the outbox holds, now, without waiting for it.
+
+    A handler that queued a message kicks instead of running the pump itself: it answers at
+    once, and its chat's next update is not held behind a pump that may be sending thousands
+    (a /dm_all) or waiting for the scheduler's lock."""
+    kicks: _Kicks = app.bot_data.setdefault("kicks", _Kicks())
+    if kicks.task is None or kicks.task.done():
+        kicks.task = app.create_task(kicks.run(app), name="kick")
+    else:
+        kicks.again = True
+    return kicks.task
+
+
+async def kicked(app: Application, within: float) -> bool:
+    """Kick, and wait for that run at most `within` seconds (it goes on after): whether it
+    ended in time."""
+    done, _ = await asyncio.wait({kick(app)}, timeout=within)
+    return bool(done)
+
+
+def kicking(app: Application) -> bool:
+    """Whether a kicked run is under way (the offline driver waits for it before it calls the
+    bot idle)."""
+    kicks: _Kicks | None = app.bot_data.get("kicks")
+    return kicks is not None and kicks.task is not None and not kicks.task.done()
+
+
 async def pump(app: Application) -> int:
     """Send what is due, paced. A stopping application stops between messages: the rest
     stays queued for the next start.

@@ -74,8 +74,9 @@ async def after_stage_change(ctx: BotContext, sample: Sample, after: Stage, now:
         done_before = await services.samples.completed_count(sample.creator_id, besides=sample.id)
         if first_completed_collaboration(Tier.S, sample.stage, after, done_before):
             await next_product_prompt(services, sample, now)
-    # Send what was queued now, under the scheduler's lock (a pump must never run twice).
-    await jobs.run_due(ctx.application)
+    # Send what was queued now, behind the reply (a pump must never run twice: kick's run
+    # takes the scheduler's lock).
+    jobs.kick(ctx.application)
 
 
 @domain_errors

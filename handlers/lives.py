@@ -191,7 +191,7 @@ async def live_cmd(update: Update, ctx: BotContext) -> None:
     if request.schedule.recurring:
         text += "\n" + ctx.t("Repeats {schedule}.").format(schedule=schedule_text(ctx.t, item.live))
     await reply(update, ctx, text + "\n" + ctx.t("Announced in the sharers' group."))
-    await jobs.run_due(ctx.application)  # the announcement goes out now
+    jobs.kick(ctx.application)  # the announcement goes out now
 
 
 async def lives_cmd(update: Update, ctx: BotContext) -> None:
@@ -259,7 +259,7 @@ async def live_cancel_cmd(update: Update, ctx: BotContext) -> None:
         await _tell_group(services, live, notice, now)
     date = when(ctx.t, services, start) if start else ""
     await reply(update, ctx, text.format(id=live.id, title=esc(live.title), date=date))
-    await jobs.run_due(ctx.application)
+    jobs.kick(ctx.application)
 
 
 async def _tell_group(

@@ -57,6 +57,7 @@ class Driver:
             self.app.update_queue.empty()
             and processor.current_concurrent_updates == 0
             and self.api.delivered <= self.processed
+            and not jobs.kicking(self.app)
         )
 
     async def settle(self, timeout: float = 15.0) -> None:

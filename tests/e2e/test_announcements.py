@@ -8,6 +8,10 @@ import asyncio
 import itertools
 from collections import Counter
 
+import pytest
+
+import handlers.announcements as announcements
+from bot import jobs
 from bot.config import Settings
 from bot.domain.broadcasts import PROGRESS_EVERY
 from bot.offline.driver import Driver, running_bot
@@ -131,6 +135,30 @@ async def test_broadcast_posts_in_the_sharers_group(bot: Driver, api: LocalBotAP
     assert await bot.tick() == []
     [entry, *_] = await bot.services.audit.entries("broadcast", 1)
     assert entry.actor_id == ADA and entry.after["chat_id"] == SHARERS_CHAT
+
+
+async def test_a_broadcast_is_not_held_behind_a_pump_already_sending(
+    bot: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pump busy with a /dm_all's thousands holds the scheduler's lock for minutes: the
+    # manager is answered at once ("queued"), and the post goes out right after that pump.
+    await setup_chats(bot, "sharers")
+    monkeypatch.setattr(announcements, "POSTED_WITHIN", 0.2)
+    busy = jobs._lock(bot.app)
+    await busy.acquire()
+
+    async def pump_ends() -> None:
+        await asyncio.sleep(1.0)
+        busy.release()
+
+    ends = asyncio.ensure_future(pump_ends())
+    sent = await bot.say(ADA, ADA, "/broadcast 今晚八点开播")
+    await ends
+    assert [(m.chat_id, m.text) for m in sent] == [
+        (ADA, "📢 已排队发往分享员群，稍后发出。"),
+        (SHARERS_CHAT, f"{HEADER}今晚八点开播"),
+    ]
+    assert await bot.tick() == []
 
 
 async def test_broadcast_as_a_reply_posts_the_replied_message(bot: Driver) -> None:

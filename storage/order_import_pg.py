@@ -15,7 +15,7 @@ spelled by the dialect where the stores differ:
 4. The merge, set-based, in transactions of consecutive order ids sized to hold the writer
    lock about _HOLD seconds (as on SQLite, so that the bot's writes take turns with a long
    import): the chunk's new and changed rows are found by comparing columns, the rollups move
-   by the stored rows' contribution out and the new rows' in (order_sql.shift_rollups), and
+   by the stored rows' contribution out and the new rows' in (order_rollups.shift_rollups), and
    the orders table's row triggers rest meanwhile (they would count the rows a second time).
    Every commit leaves orders and rollups consistent; an interrupted import run again finds
    what was written unchanged and goes on. The import is recorded with the last chunk.
@@ -34,7 +34,7 @@ from typing import Any
 
 from bot.domain.gc_pause import gc_paused
 from bot.domain.tables import Table
-from storage import order_sql
+from storage import order_rollups, order_sql
 from storage.db import to_ts
 from storage.dialect import postgresql as d
 from storage.order_sql import ORDER_COLUMNS, SAME, OrderImport
@@ -81,7 +81,7 @@ _INSERT = (
     f" SELECT {', '.join(f'i.{c}' for c in ORDER_COLUMNS)}, i.raw_fp, CAST(? AS BIGINT)"
 )
 _EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM orders)"
-_REBUILT = (*order_sql.SHIFTED, "sharer_week", "order_day", "buyer_day", "sharer_first",
+_REBUILT = (*order_rollups.SHIFTED, "sharer_week", "order_day", "buyer_day", "sharer_first",
             "sku_day_total")  # fmt: skip
 _UPSERT = (
     f"{_INSERT} FROM pg_temp.touched t JOIN pg_temp.incoming i ON i.order_id = t.order_id"
@@ -245,11 +245,14 @@ async def _bulk(
     started = time.perf_counter()
     # Only orders' index is set aside: readers of orders wait for this transaction (DROP INDEX
     # locks the table), those of the rollups (the boards) do not.
-    async with d.triggers_suspended(conn, order_sql.RESTING), d.indexes_suspended(conn, "orders"):
+    async with (
+        d.triggers_suspended(conn, order_rollups.RESTING),
+        d.indexes_suspended(conn, "orders"),
+    ):
         # pg_temp.incoming was written in key order by the dedupe's sort, and a sequential
         # read gives its rows in that order: the primary key's pages fill in turn, no sort.
         await conn.execute(f"{_INSERT} FROM pg_temp.incoming i", (to_ts(now),))
-        await order_sql.rebuild_rollups(conn, d)
+        await order_rollups.rebuild_rollups(conn, d)
     r.new = incoming
     r.import_id = await order_sql.record_import(conn, r, now, *record)
     log.debug("import: %d orders loaded into an empty table in %.3f s", incoming, _since(started))
@@ -301,7 +304,7 @@ async def _merge(
         await conn.execute(_REFRESH_FP, (lo, hi))
     if not touched:
         return 0, 0
-    async with d.triggers_suspended(conn, order_sql.RESTING):
+    async with d.triggers_suspended(conn, order_rollups.RESTING):
         if touched > new:  # new orders have no stored contribution to take out
             await shift(conn, "-")
         await conn.execute(_UPSERT, (now_ts,))

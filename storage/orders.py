@@ -40,17 +40,18 @@ import aiosqlite
 from bot.domain.gc_pause import gc_paused
 from bot.domain.orders import ORDER_ALIASES, ORDER_REQUIRED
 from bot.domain.tables import Table, map_headers
-from storage import dialect, order_import_pg, order_sql, versions
+from storage import dialect, order_import_pg, order_rollups, order_sql, versions
 from storage.db import Database, to_ts
 from storage.dialect import sqlite as sqlite_dialect
-from storage.order_sql import ROLLUPS, OrderImport
+from storage.order_rollups import ROLLUPS
+from storage.order_sql import OrderImport
 from storage.prefetch import Readahead
 
 __all__ = ["ROLLUPS", "OrderImport", "Orders"]
 
 log = logging.getLogger(__name__)
-_SHIFTED = order_sql.SHIFTED
-_RESTING = order_sql.RESTING
+_SHIFTED = order_rollups.SHIFTED
+_RESTING = order_rollups.RESTING
 # An empty table takes the bulk way (one transaction) a file of this many valid rows.
 _BULK, _BULK_MAX = 5_000, 20_000
 # The writer is held about _HOLD seconds a chunk of orders: the bot's writes wait no longer.
@@ -265,7 +266,7 @@ async def _bulk_load(conn: aiosqlite.Connection, load_sql: str) -> None:
     await conn.execute(load_sql)
     for _, sql in indexes:
         await conn.execute(sql)
-    await order_sql.rebuild_rollups(conn, sqlite_dialect)
+    await order_rollups.rebuild_rollups(conn, sqlite_dialect)
     for _, sql in triggers:
         await conn.execute(sql)
     # The boards' counter is among the triggers that rested: the boards changed all the same.
@@ -349,8 +350,8 @@ async def _merge(conn: aiosqlite.Connection, now_ts: int, span: dict[str, str]) 
 
 async def _shift(conn: Any, sign: str) -> None:
     """Move the rollups by the touched orders (the import's temp table `touched`) as stored
-    now (order_sql.shift_rollups), on either store: a transaction's connection names its
+    now (order_rollups.shift_rollups), on either store: a transaction's connection names its
     Database on PostgreSQL."""
     d = dialect.of(getattr(conn, "db", None))
-    await order_sql.chunk_stored(conn, d, d.temp("touched"))
-    await order_sql.shift_rollups(conn, sign, d)
+    await order_rollups.chunk_stored(conn, d, d.temp("touched"))
+    await order_rollups.shift_rollups(conn, sign, d)

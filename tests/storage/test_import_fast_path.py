@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import storage.orders as orders_module
 from bot.domain.orders import parse_orders
 from bot.domain.tables import read_table
-from storage import order_sql
+from storage import order_rollups, order_sql
 from storage.db import Database
 from storage.orders import Orders
 
@@ -167,7 +167,7 @@ def test_week_sql_is_the_iso_week() -> None:
     for _ in range(800):
         n = day.year * 10000 + day.month * 100 + day.day
         year, week, _ = day.isocalendar()
-        assert conn.execute(f"SELECT {order_sql.week_of('?')}", (n, n, n)).fetchone() == (
+        assert conn.execute(f"SELECT {order_rollups.week_of('?')}", (n, n, n)).fetchone() == (
             year * 100 + week,
         )
         day += timedelta(days=1)

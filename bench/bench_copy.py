@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import shutil
@@ -44,6 +43,7 @@ import asyncpg  # noqa: E402
 
 from storage.copy import CopyRefused, CopyReport, copy_database  # noqa: E402
 from storage.open import open_database  # noqa: E402
+from tools import pg_server  # noqa: E402
 
 MIGRATIONS = ROOT / "storage/migrations"
 # Migrations whose body came after the source was built (it says version 18 without them),
@@ -77,17 +77,9 @@ def migrate(db: Path) -> None:
     subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=ROOT, env=env, check=True)
 
 
-def _pg_server():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("pg_server", ROOT / "tools" / "pg_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _server() -> tuple[str, Path]:
     directory = Path(tempfile.mkdtemp(prefix="crewbot-bench-pg-"))
-    return _pg_server().start(directory), directory
+    return pg_server.start(directory), directory
 
 
 def _with_db(server: str, name: str) -> str:
@@ -182,7 +174,7 @@ async def run(args: argparse.Namespace) -> int:
             await _drop(server, url)
         shutil.rmtree(scratch, ignore_errors=True)
         if directory is not None:
-            _pg_server().stop(directory)
+            pg_server.stop(directory)
 
 
 def main() -> int:

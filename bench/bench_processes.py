@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import shutil
@@ -37,17 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.balancer import WebhookBotAPI, bot_cluster, listening, until  # noqa: E402
 from tests.pg import _migrated_template, create_database, drop_database  # noqa: E402
+from tools import pg_server  # noqa: E402
 
 ADMIN = 1
 PEOPLE = 50_000
-
-
-def _pg_server():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("pg_server", ROOT / "tools" / "pg_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 async def one_run(
@@ -129,7 +121,7 @@ async def main() -> int:
     directory = None
     if not server:
         directory = Path(tempfile.mkdtemp(prefix="bench-processes-pg-"))
-        server = _pg_server().start(directory)
+        server = pg_server.start(directory)
     try:
         template_url = await _migrated_template(server)
         template = template_url.rsplit("/", 1)[1]
@@ -147,7 +139,7 @@ async def main() -> int:
             await drop_database(server, template_url)
     finally:
         if directory is not None:
-            _pg_server().stop(directory)
+            pg_server.stop(directory)
     one, most = best[min(counts)], best[max(counts)]
     print(f"cpus: {os.cpu_count()}")
     for processes in counts:

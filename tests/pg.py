@@ -17,7 +17,6 @@ Use: `from tests.pg import any_db, pg_db, pg_url  # noqa: F401` in a test module
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -30,16 +29,10 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+from tools import pg_server
+
 _ROOT = Path(__file__).resolve().parent.parent
 _PREFIX = "crewbot_test_"
-
-
-def _pg_server_module() -> Any:
-    spec = importlib.util.spec_from_file_location("pg_server", _ROOT / "tools" / "pg_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def configured_url() -> str | None:
@@ -108,7 +101,6 @@ def pg_url() -> Iterator[str]:
     if url is not None:
         yield url
         return
-    pg_server = _pg_server_module()
     directory = Path(tempfile.mkdtemp(prefix="crewbot-pg-"))
     try:
         url = pg_server.start(directory)

@@ -25,6 +25,8 @@ import asyncio
 import shlex
 import sys
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -254,39 +256,47 @@ async def _lines(script: Path | None, console: Console):  # type: ignore[no-unty
         yield line.rstrip("\n"), not interactive
 
 
-async def run_console(settings: Settings, *, demo: bool, script: Path | None) -> int:
-    out = sys.stdout
+@asynccontextmanager
+async def cast_bot(settings: Settings) -> AsyncIterator[tuple[Driver, LocalBotAPI]]:
+    """The bot on a fresh local Bot API that knows the cast (bot.offline.cast): what the
+    console runs, and what a test that wants the demo data starts."""
     services = await Services.create(settings)
     api = LocalBotAPI(bot_username="crewbot_bot")
     await api.start()
     declare_cast(api)
     try:
         async with running_bot(settings, services, api) as driver:
-            console = Console(driver, out)
-            if demo:
-                from bot.offline.demo import load_demo
-
-                await load_demo(driver)
-                console.printed = api.mark()
-                console.alerts_seen = set(api.answers)
-                print(DEMO_GREETING, file=out)
-            elif script is None:
-                print("crewbot console — :help lists directives; Ctrl-D quits.", file=out)
-            async for line, transcript in _lines(script, console):
-                # Typed at a terminal, "<b>…" and "#2" are messages; in a transcript, an
-                # expectation and a comment.
-                if transcript and line.startswith("<"):
-                    console.expect(line[1:].strip())
-                    continue
-                if (transcript and line.startswith("#")) or not line.strip():
-                    continue
-                if transcript:
-                    print(f"{console.prompt}{line}", file=out)
-                await console.handle(line)
-            return 1 if console.failures else 0
+            yield driver, api
     finally:
         await api.stop()
         await services.close()
+
+
+async def run_console(settings: Settings, *, demo: bool, script: Path | None) -> int:
+    out = sys.stdout
+    async with cast_bot(settings) as (driver, api):
+        console = Console(driver, out)
+        if demo:
+            from bot.offline.demo import load_demo
+
+            await load_demo(driver)
+            console.printed = api.mark()
+            console.alerts_seen = set(api.answers)
+            print(DEMO_GREETING, file=out)
+        elif script is None:
+            print("crewbot console — :help lists directives; Ctrl-D quits.", file=out)
+        async for line, transcript in _lines(script, console):
+            # Typed at a terminal, "<b>…" and "#2" are messages; in a transcript, an
+            # expectation and a comment.
+            if transcript and line.startswith("<"):
+                console.expect(line[1:].strip())
+                continue
+            if (transcript and line.startswith("#")) or not line.strip():
+                continue
+            if transcript:
+                print(f"{console.prompt}{line}", file=out)
+            await console.handle(line)
+        return 1 if console.failures else 0
 
 
 async def main(settings: Settings, *, demo: bool, script: Path | None) -> int:

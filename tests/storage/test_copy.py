@@ -62,11 +62,8 @@ EXTRA_ROWS: dict[str, dict[str, Any]] = {
 
 async def _build_source(path: Path) -> None:
     from bot.config import load_settings
-    from bot.offline.cast import declare_cast
+    from bot.offline.console import cast_bot
     from bot.offline.demo import load_demo
-    from bot.offline.driver import running_bot
-    from bot.offline.local_api import LocalBotAPI
-    from bot.services import Services
 
     settings = load_settings(
         telegram_bot_token="123456:TEST-TOKEN",
@@ -75,16 +72,8 @@ async def _build_source(path: Path) -> None:
         admin_ids="1",
         tick_every="1d",
     )
-    services = await Services.create(settings)
-    api = LocalBotAPI(bot_username="crewbot_bot")
-    await api.start()
-    declare_cast(api)
-    try:
-        async with running_bot(settings, services, api) as driver:
-            await load_demo(driver)
-    finally:
-        await api.stop()
-        await services.close()
+    async with cast_bot(settings) as (driver, _):
+        await load_demo(driver)
     with closing(sqlite3.connect(path)) as conn, conn:
         creator = conn.execute("SELECT min(id) FROM creators").fetchone()[0]
         EXTRA_ROWS["creator_notes"]["creator_id"] = creator

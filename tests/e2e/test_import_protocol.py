@@ -4,9 +4,6 @@ in one message that the report then replaces."""
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 
 import storage.orders as orders_module
@@ -14,6 +11,7 @@ from bot import imports
 from bot.offline.driver import Driver
 from tests.e2e.conftest import ADA, EVE, SHARERS_CHAT, setup_chats
 from tests.e2e.test_sharers import bind
+from tests.xlsx import xlsx
 
 ROSTER = "分享员ID,昵称\nA,Alice\nB,Bob\n"
 
@@ -50,13 +48,9 @@ async def test_roster_and_creators_reject_rows_that_do_not_fit_the_header(bot: D
     assert "第 3 行：有 4 个单元格，表头只有 3 个" in done.text
     assert "第 4 行：只有 2 个单元格，表头有 3 个" in done.text
     assert await _count(bot, "sharers") == 1
-    book = openpyxl.Workbook()
-    for row in (["handle", "platform", "followers"], ["lily", "抖音", 1000],
-                ["mia", "抖音", 2000, "shifted"]):  # fmt: skip
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    [done] = await bot.upload(ADA, ADA, buffer.getvalue(), "c.xlsx", "/import_creators")
+    data = xlsx([["handle", "platform", "followers"], ["lily", "抖音", 1000],
+                 ["mia", "抖音", 2000, "shifted"]])  # fmt: skip
+    [done] = await bot.upload(ADA, ADA, data, "c.xlsx", "/import_creators")
     assert done.text.splitlines()[0] == (
         "从 c.xlsx 导入达人：读取 2 行，新增 1，更新 0，未变 0，拒绝 1。"
     )

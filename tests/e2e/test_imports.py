@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 
-import openpyxl
-
 from bot.offline.driver import Driver
 from storage.orders import Orders
 from tests.conftest import T0
 from tests.e2e.conftest import ADA, BOB, EVE, MANAGERS_CHAT
+from tests.xlsx import xlsx
 
 HEAD = (
     "订单号,支付时间,分享员ID,买家ID,商品ID,商品名称,"
@@ -25,11 +24,10 @@ ORDERS = (
 
 
 def _bad_sheet_xml() -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["order_id", "paid_at", "amount"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    source, out = (
+        zipfile.ZipFile(io.BytesIO(xlsx([["order_id", "paid_at", "amount"]]))),
+        io.BytesIO(),
+    )
     with zipfile.ZipFile(out, "w") as damaged:
         for item in source.infolist():
             data = source.read(item.filename)
@@ -158,13 +156,13 @@ async def test_gbk_and_xlsx_files_are_read(bot: Driver) -> None:
     gbk = gbk.replace("￥1,200.00", '"￥1,200.00"')
     [done] = await bot.upload(ADA, ADA, gbk.encode("gbk"), "订单.csv", "/import")
     assert "读取 1 行，新增 1" in done.text
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["订单编号", "下单时间", "订单金额", "分享员id", "备注"])
-    sheet.append(["x1", "2026-11-06 11:00", 88.8, "A", "extra column"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    [done] = await bot.upload(ADA, ADA, buffer.getvalue(), "orders.xlsx", "/import@crewbot_bot")
+    data = xlsx(
+        [
+            ["订单编号", "下单时间", "订单金额", "分享员id", "备注"],
+            ["x1", "2026-11-06 11:00", 88.8, "A", "extra column"],
+        ]
+    )
+    [done] = await bot.upload(ADA, ADA, data, "orders.xlsx", "/import@crewbot_bot")
     assert "读取 1 行，新增 1" in done.text
     assert await rows(bot, "SELECT order_id, amount_fen, paid_at FROM orders ORDER BY 1") == [
         ("g1", 120000, 1793844000),

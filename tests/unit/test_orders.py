@@ -13,6 +13,7 @@ from bot.domain.orders import (
     parse_paid_at,
 )
 from bot.domain.tables import MissingColumns, read_table
+from tests.xlsx import xlsx
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")
@@ -208,18 +209,13 @@ def test_paid_at_rejects(text: str) -> None:
 
 
 def test_xlsx_orders() -> None:
-    import io
-
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["订单编号", "下单时间", "订单金额", "数量"])
-    ws.append([20001, datetime(2026, 11, 5, 10, 0), 99.9, 2])
-    buf = io.BytesIO()
-    wb.save(buf)
-    res = parse_orders(read_table(buf.getvalue(), "x.xlsx"), SH)
+    data = xlsx(
+        [
+            ["订单编号", "下单时间", "订单金额", "数量"],
+            [20001, datetime(2026, 11, 5, 10, 0), 99.9, 2],
+        ]
+    )
+    res = parse_orders(read_table(data, "x.xlsx"), SH)
     (row,) = res.rows
     assert (row.order_id, row.amount_fen, row.quantity) == ("20001", 9990, 2)
     assert row.paid_at == datetime(2026, 11, 5, 2, 0, tzinfo=UTC)

@@ -9,21 +9,10 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from bot.domain.tables import Limits, TableError, read_table
-
-
-def _xlsx(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.xlsx import xlsx
 
 
 def _code(data: bytes | Path, name: str, limits: Limits | None = None) -> str:
@@ -38,7 +27,7 @@ def _code(data: bytes | Path, name: str, limits: Limits | None = None) -> str:
         ("订单号,金额\nA1,12.50\n\nA2,3\n".encode(), "x.csv"),
         ('订单号,金额\r\nA1,"1\n2"\r\n'.encode("gbk"), "x.csv"),
         ("a\tb\n1\t2\n".encode("utf-16"), "x.tsv"),
-        (_xlsx([["a", "b"], [1, "x"], [None, None], [2, "y"]]), "x.xlsx"),
+        (xlsx([["a", "b"], [1, "x"], [None, None], [2, "y"]]), "x.xlsx"),
     ],
 )
 def test_a_file_on_disk_reads_as_its_bytes(tmp_path: Path, data: bytes, name: str) -> None:
@@ -62,7 +51,7 @@ def test_rows_and_cells_are_bounded() -> None:
     assert len(list(read_table(data, "x.csv", Limits(rows=10)))) == 10
     assert _code(data, "x.csv", Limits(rows=9)) == "too_many_rows"
     assert _code(data, "x.csv", Limits(cells=19)) == "too_many_cells"
-    book = _xlsx([["a"], *([[1]] * 5)])
+    book = xlsx([["a"], *([[1]] * 5)])
     assert _code(book, "x.xlsx", Limits(rows=4)) == "too_many_rows"
 
 
@@ -98,6 +87,6 @@ def test_a_zip_bomb_is_refused_from_its_directory_alone() -> None:
 
 
 def test_an_xlsx_unpacking_beyond_the_limit_is_refused() -> None:
-    book = _xlsx([["a"], *([[f"row {i}"] for i in range(2000)])])
+    book = xlsx([["a"], *([[f"row {i}"] for i in range(2000)])])
     assert _code(book, "x.xlsx", Limits(unpacked=10_000)) == "unpacks_too_big"
     assert len(list(read_table(book, "x.xlsx", Limits(unpacked=10_000_000)))) == 2000

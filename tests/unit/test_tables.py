@@ -3,28 +3,17 @@ import io
 import zipfile
 from datetime import date, datetime
 
-import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.import_rows import RowError
 from bot.domain.tables import MissingColumns, TableError, _lines, map_headers, read_table
+from tests.xlsx import xlsx
 
 
 def _rows(data: bytes, name: str = "orders.csv") -> list[tuple[int, list[str]]]:
     return list(read_table(data, name))
-
-
-def _xlsx(rows: list[list[object]]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_csv_utf8() -> None:
@@ -49,7 +38,7 @@ def test_nul_free_says_whether_any_cell_can_hold_a_nul() -> None:
     assert read_table("订单号\nA1\n".encode("utf-16"), "x.csv").nul_free
     assert not read_table("订单号\nA\x001\n".encode("utf-16"), "x.csv").nul_free
     assert not read_table(b"a\nA\x001\n", "x.csv").nul_free
-    assert read_table(_xlsx([["a"], ["A1"]]), "x.xlsx").nul_free  # XML cannot hold one
+    assert read_table(xlsx([["a"], ["A1"]]), "x.xlsx").nul_free  # XML cannot hold one
 
 
 def test_a_row_holding_a_nul_character_is_held_back_by_line() -> None:
@@ -107,7 +96,7 @@ def test_trailing_empty_cells_are_spreadsheet_noise() -> None:
 
 
 def test_xlsx_short_rows_are_complete_and_long_ones_rejected() -> None:
-    table = read_table(_xlsx([["a", "b", "c"], [1], [1, 2, 3, None], [1, 2, 3, 4]]), "x.xlsx")
+    table = read_table(xlsx([["a", "b", "c"], [1], [1, 2, 3, None], [1, 2, 3, 4]]), "x.xlsx")
     assert list(table) == [(2, ["1", "", ""]), (3, ["1", "2", "3"])]
     assert table.rejected == [RowError(4, "too_many_cells", {"cells": 4, "header": 3})]
 
@@ -141,7 +130,7 @@ _SHARED_SHEET = (
 
 
 def _damaged(part: str, content: bytes | None) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(_xlsx([["a", "b"], ["x", 1]])))
+    src = zipfile.ZipFile(io.BytesIO(xlsx([["a", "b"], ["x", 1]])))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as out:
         for item in src.infolist():
@@ -159,7 +148,7 @@ def _damaged(part: str, content: bytes | None) -> bytes:
         _damaged("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r="),
         _damaged("xl/worksheets/sheet1.xml", _SHARED_SHEET),  # no sharedStrings.xml holds it
         _damaged("xl/workbook.xml", b"<workbook"),
-        _xlsx([["a"], [1]])[:300],  # truncated zip
+        xlsx([["a"], [1]])[:300],  # truncated zip
     ],
     ids=["bad sheet XML", "missing shared strings", "bad workbook XML", "truncated"],
 )
@@ -224,7 +213,7 @@ def test_zip_that_is_not_a_workbook() -> None:
     assert exc.value.code == "unsupported_format"
 
 
-def test_corrupt_xlsx() -> None:
+def test_corruptxlsx() -> None:
     with pytest.raises(TableError) as exc:
         read_table(b"PK\x03\x04garbage", "orders.xlsx")
     assert exc.value.code == "unreadable"
@@ -237,7 +226,7 @@ def test_undecodable_bytes() -> None:
 
 
 def test_xlsx_cells_become_strings() -> None:
-    data = _xlsx(
+    data = xlsx(
         [
             ["订单号", "支付时间", "实付金额", "数量", "日期", None],
             [10001, datetime(2026, 11, 5, 9, 3, 7), 1234.5, 2, date(2026, 11, 5)],
@@ -256,7 +245,7 @@ def test_xlsx_cells_become_strings() -> None:
 
 
 def test_xlsx_detected_by_magic_without_extension() -> None:
-    table = read_table(_xlsx([["a"], [1]]), "upload")
+    table = read_table(xlsx([["a"], [1]]), "upload")
     assert list(table) == [(2, ["1"])]
 
 

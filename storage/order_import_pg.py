@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -93,17 +93,6 @@ _NEXT_BOUND = (
 )
 
 
-def _staged(
-    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int
-) -> Iterator[tuple[list[tuple[Any, ...]], set[str]]]:
-    """The table's rows for pg_temp.staging, `size` at a time, with their distinct local
-    hours (paid_at's first 13 characters, as written)."""
-    width, paid = len(present) + 2, 2 + present.index("paid_at")
-    for flat in order_sql.hashed(table, cols, present, tz, size):
-        rows = [tuple(flat[i : i + width]) for i in range(0, len(flat), width)]
-        yield rows, {t[:13] for t in flat[paid::width]}
-
-
 def _since(started: float) -> float:
     return time.perf_counter() - started
 
@@ -150,13 +139,13 @@ async def import_table(
         convert = _convert(order_sql.fast_sql(present, d, "batch"))
         read, started = 0, time.perf_counter()
         with gc_paused():  # batches of a hundred thousand young containers
-            async with Readahead(_staged(table, cols, present, tz, batch)) as reader:
+            batches = order_sql.staged(table, cols, present, tz, batch, per=1)
+            async with Readahead(batches) as reader:
                 reader.ahead()
                 while part := await reader.next():
-                    rows, hours_seen = part
-                    await hours.add(conn, hours_seen)
+                    await hours.add(conn, part.hours)
                     await d.bulk_load(conn, "pg_temp.batch" if empty else "pg_temp.staging",
-                                      columns, rows)  # fmt: skip
+                                      columns, part.full)  # fmt: skip
                     # The worker reads the next batch meanwhile: after the COPY, whose
                     # encoding would contend with it for the GIL, beside the conversion,
                     # which is the server's work.
@@ -164,7 +153,7 @@ async def import_table(
                     if empty:
                         await conn.execute(convert, {"after": 0})
                         await conn.execute("TRUNCATE pg_temp.batch")
-                    read += len(rows)
+                    read += part.rows
                     if progress is not None:
                         progress(read + len(table.rejected))
         rejected = list(table.rejected)  # rows that did not fit the header: never staged
@@ -185,14 +174,8 @@ async def import_table(
         started = time.perf_counter()
         incoming = await _dedupe(side, result)
         log.debug("import: %d orders deduplicated in %.3f s", incoming, _since(started))
-        result.unbound = [
-            row[0]
-            for row in await side.fetchall(
-                "SELECT sharer_id FROM pg_temp.incoming WHERE sharer_id <> '' UNION"
-                " SELECT sharer_id FROM pg_temp.skipped WHERE sharer_id <> '' EXCEPT"
-                " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1"
-            )
-        ]
+        unbound = order_sql.unbound_sql(d, bulk=False)  # the file's rows, however written
+        result.unbound = [row[0] for row in await side.fetchall(unbound)]
         if empty:
             async with side.transaction() as tx:
                 bulk = await side.fetchval(_EMPTY)  # still: another process may import too

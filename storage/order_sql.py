@@ -143,10 +143,10 @@ async def drop_temp(conn: aiosqlite.Connection) -> None:
 
 
 class Batch(NamedTuple):
-    """Rows for temp.staging, `(line, raw hash, *mapped cells)` each, as the parameters of
-    multi-row INSERTs: `full` of `_per_insert` rows each (flat), `rest` of the last, shorter
-    one. `hours`: the distinct local hours of these rows (paid_at's first 13 characters, as
-    written)."""
+    """Rows for temp.staging, `(line, raw hash, *mapped cells)` each, `per` rows to a tuple
+    (flat: the parameters of one multi-row INSERT on SQLite; one row each for PostgreSQL's
+    COPY): `full` of `per` rows each, `rest` of the last, shorter one. `hours`: the distinct
+    local hours of these rows (paid_at's first 13 characters, as written)."""
 
     full: list[tuple[Any, ...]]
     rest: tuple[Any, ...]
@@ -154,7 +154,7 @@ class Batch(NamedTuple):
     hours: set[str]
 
 
-def _per_insert(present: list[str]) -> int:
+def per_insert(present: list[str]) -> int:
     # Many rows a statement: one bind-and-step round through the sqlite3 module per row costs
     # more than the insert itself. 999 parameters is the smallest limit of any SQLite build.
     return 999 // (len(present) + 2)
@@ -167,7 +167,7 @@ def _stage_sql(present: list[str], rows: int) -> str:
 
 async def stage(conn: aiosqlite.Connection, present: list[str], batch: Batch) -> None:
     if batch.full:
-        await conn.executemany(_stage_sql(present, _per_insert(present)), batch.full)
+        await conn.executemany(_stage_sql(present, per_insert(present)), batch.full)
     if batch.rest:
         await conn.execute(_stage_sql(present, len(batch.rest) // (len(present) + 2)), batch.rest)
 
@@ -192,16 +192,25 @@ class IdOrder:
 
 
 def staged(
-    table: Table, cols: dict[str, int], present: list[str], tz: tzinfo, size: int, ids: IdOrder
+    table: Table,
+    cols: dict[str, int],
+    present: list[str],
+    tz: tzinfo,
+    size: int,
+    *,
+    per: int,
+    ids: IdOrder | None = None,
 ) -> Iterator[Batch]:
-    """The table's rows to stage, in batches of `size`; `ids` follows their order ids."""
-    width, per = len(present) + 2, _per_insert(present)
+    """The table's rows to stage, in batches of `size`, `per` rows to a tuple; `ids`, if
+    given, follows their order ids."""
+    width = len(present) + 2
     paid, step = 2 + present.index("paid_at"), per * width
     for flat in hashed(table, cols, present, tz, size):
         full = [tuple(flat[i : i + step]) for i in range(0, len(flat), step)]
         rows = len(flat) // width
         rest = full.pop() if rows % per else ()
-        ids.see(flat[2::width])
+        if ids is not None:
+            ids.see(flat[2::width])
         yield Batch(full, rest, rows, {t[:13] for t in flat[paid::width]})
 
 
@@ -404,6 +413,24 @@ async def slow_path(
     await d.bulk_load(conn, into, ("srow", *PARSED), out)
     errors.sort(key=lambda e: e.line)
     return errors, parsed.duplicates
+
+
+def unbound_sql(d: ModuleType, *, bulk: bool) -> str:
+    """The file's sharer ids with no bound Telegram account. After a bulk load `orders` holds
+    exactly the file's rows (and its index on sharer_id lists them without a sort); else the
+    rows to write and the skipped ones together do."""
+    rows = (
+        "orders"
+        if bulk
+        else (
+            f"(SELECT sharer_id FROM {d.temp('incoming')} UNION ALL"
+            f" SELECT sharer_id FROM {d.temp('skipped')}) AS r"
+        )
+    )
+    return (
+        f"SELECT DISTINCT sharer_id FROM {rows} WHERE sharer_id <> '' EXCEPT"
+        " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1"
+    )
 
 
 VALID_FEN = (

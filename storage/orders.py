@@ -124,7 +124,8 @@ class Orders:
         fast = order_sql.fast_sql(present, sqlite_dialect)
         read = 0
         ids = order_sql.IdOrder()
-        batches = order_sql.staged(table, cols, present, tz, _BATCH, ids)
+        per = order_sql.per_insert(present)
+        batches = order_sql.staged(table, cols, present, tz, _BATCH, per=per, ids=ids)
         with gc_paused():  # batches of a hundred thousand young containers
             async with Readahead(batches) as reader:
                 reader.ahead()
@@ -213,16 +214,7 @@ async def _rows(conn: aiosqlite.Connection, sql: str, params: Any = ()) -> list[
 
 
 async def _unbound(conn: aiosqlite.Connection, bulk: bool) -> list[str]:
-    # After a bulk load `orders` holds exactly the file's rows, and its index on sharer_id
-    # lists them without a sort; otherwise the written and the skipped rows together do.
-    rows = "orders" if bulk else "(SELECT sharer_id FROM temp.incoming UNION ALL SELECT"
-    rows += "" if bulk else " sharer_id FROM temp.skipped)"
-    found = await _rows(
-        conn,
-        f"SELECT DISTINCT sharer_id FROM {rows} WHERE sharer_id <> '' EXCEPT"
-        " SELECT sharer_id FROM sharers WHERE user_id IS NOT NULL ORDER BY 1",
-    )
-    return [r[0] for r in found]
+    return [r[0] for r in await _rows(conn, order_sql.unbound_sql(sqlite_dialect, bulk=bulk))]
 
 
 async def _schema(conn: aiosqlite.Connection, kind: str, tables: tuple[str, ...]) -> list[Any]:

@@ -409,7 +409,7 @@ async def slow_path(
             (srow, line, r.order_id, ts, *md, r.sharer_id, r.buyer_id, r.sku, r.product,
              r.quantity, r.amount_fen, r.refund_fen, r.status, r.creator, raw_fp)
         )  # fmt: skip
-    await conn.execute(f"DELETE FROM {into} WHERE {not_fast('')}")
+    await d.delete_keyed(conn, into, "srow", [r[0] for r in rows])
     await d.bulk_load(conn, into, ("srow", *PARSED), out)
     errors.sort(key=lambda e: e.line)
     return errors, parsed.duplicates

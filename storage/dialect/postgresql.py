@@ -71,6 +71,13 @@ async def bulk_load(
     return int(status.rsplit(" ", 1)[-1])
 
 
+async def delete_keyed(conn: Any, table: str, column: str, keys: Sequence[Any]) -> None:
+    """Delete the rows whose `column` is one of `keys` (BIGINT), in one statement."""
+    await conn.execute(
+        f"DELETE FROM {table} WHERE {column} = ANY(CAST(? AS BIGINT[]))", (list(keys),)
+    )
+
+
 async def chat_id_columns(conn: Any) -> list[tuple[str, str]]:
     """(table, column) of every column named chat_id or ending in _chat_id, in the order the
     tables were made."""

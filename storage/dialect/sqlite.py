@@ -73,6 +73,11 @@ async def bulk_load(
     return max(cursor.rowcount, 0)
 
 
+async def delete_keyed(conn: Any, table: str, column: str, keys: Sequence[Any]) -> None:
+    """Delete the rows whose `column` is one of `keys` (a few, by an index on it)."""
+    await conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in keys])
+
+
 async def chat_id_columns(conn: Any) -> list[tuple[str, str]]:
     """(table, column) of every column named chat_id or ending in _chat_id."""
     columns = []
